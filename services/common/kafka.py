@@ -1,0 +1,83 @@
+"""Kafka plumbing shared by the services: topic creation and a reliable producer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+
+from services.common.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+
+
+def topic_configs(settings: Settings) -> dict[str, dict[str, str]]:
+    """Per-topic broker settings: room for large articles, compaction for canonical events."""
+    big = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
+    return {
+        settings.topic_articles: big,
+        settings.topic_deadletter: big,
+        settings.topic_events: {},
+        settings.topic_tallies: {},
+        settings.topic_processed: {},
+        settings.topic_canonical: {"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"},
+    }
+
+
+async def ensure_topics(settings: Settings, *, attempts: int = 30) -> None:
+    """Create Parley's topics if missing (idempotent), retrying while the broker starts."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
+    await _retry(admin.start, attempts=attempts)
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [NewTopic(name, settings.partitions, settings.replication_factor,
+                           topic_configs=config)
+                  for name, config in topic_configs(settings).items() if name not in existing]
+        if wanted:
+            try:
+                await admin.create_topics(wanted)
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        await admin.close()
+
+
+def producer_options(settings: Settings) -> dict[str, Any]:
+    """Idempotent, fully acknowledged delivery: a retry never duplicates a message."""
+    return {
+        "bootstrap_servers": settings.bootstrap,
+        "enable_idempotence": True,
+        "acks": "all",
+        "linger_ms": 5,
+        "max_request_size": MAX_MESSAGE_BYTES,
+        "request_timeout_ms": 30000,
+        "retry_backoff_ms": 200,
+    }
+
+
+async def start_producer(settings: Settings, *, attempts: int = 30) -> AIOKafkaProducer:
+    producer = AIOKafkaProducer(**producer_options(settings))
+    await _retry(producer.start, attempts=attempts)
+    return producer
+
+
+async def _retry(start: Any, *, attempts: int, first_delay: float = 0.25) -> None:
+    """Call ``start`` until the broker answers, with exponential backoff."""
+    delay = first_delay
+    for attempt in range(1, attempts + 1):
+        try:
+            await start()
+            return
+        except (KafkaConnectionError, KafkaError, OSError) as exc:
+            if attempt == attempts:
+                raise
+            log.warning("Kafka not reachable (%s); retry %d/%d in %.1fs",
+                        exc, attempt, attempts, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)

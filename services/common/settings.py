@@ -1,0 +1,119 @@
+"""Every setting Parley reads, declared once with its environment name and default.
+
+Nothing else in the code base reads ``os.environ``: services receive a
+``Settings`` object, so a test or a benchmark can build one by hand.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Parley's configuration. Build it with ``Settings.from_env()``."""
+
+    kafka_bootstrap_servers: str = field(
+        default="", metadata={"env": "KAFKA_BOOTSTRAP_SERVERS",
+                              "doc": "Kafka bootstrap servers; empty = the local broker Parley runs"})
+    local_kafka_port: int = field(
+        default=9092, metadata={"env": "PARLEY_KAFKA_PORT",
+                                "doc": "Port of the local KRaft broker `parley kafka start` runs"})
+    topic_articles: str = field(
+        default="articles", metadata={"env": "PARLEY_TOPIC_ARTICLES", "doc": "Raw articles"})
+    topic_events: str = field(
+        default="events", metadata={"env": "PARLEY_TOPIC_EVENTS", "doc": "Extracted events"})
+    topic_tallies: str = field(
+        default="tallies", metadata={"env": "PARLEY_TOPIC_TALLIES", "doc": "Reported tallies"})
+    topic_deadletter: str = field(
+        default="deadletter", metadata={"env": "PARLEY_TOPIC_DEADLETTER",
+                                        "doc": "Anything that failed, with the reason"})
+    topic_canonical: str = field(
+        default="events.canonical", metadata={"env": "PARLEY_TOPIC_CANONICAL",
+                                              "doc": "Deduplicated events (compacted)"})
+    topic_processed: str = field(
+        default="articles.processed", metadata={"env": "PARLEY_TOPIC_PROCESSED",
+                                                "doc": "One receipt per article handled"})
+    partitions: int = field(
+        default=4, metadata={"env": "PARLEY_PARTITIONS",
+                             "doc": "Partitions of every Parley topic (created on first use)"})
+    replication_factor: int = field(
+        default=1, metadata={"env": "PARLEY_REPLICATION_FACTOR",
+                             "doc": "Replication factor of the topics Parley creates"})
+    aggregator_web_port: int = field(
+        default=6066, metadata={"env": "PARLEY_WEB_PORT",
+                                "doc": "Aggregator web view: queries, dashboard"})
+    extractor_web_port: int = field(
+        default=6067, metadata={"env": "PARLEY_EXTRACTOR_WEB_PORT",
+                                "doc": "Extractor worker web view (health)"})
+    web_host: str = field(
+        default="127.0.0.1", metadata={"env": "PARLEY_WEB_HOST",
+                                       "doc": "Interface the web views bind to"})
+    ingest_port: int = field(
+        default=8080, metadata={"env": "PARLEY_INGEST_PORT", "doc": "HTTP ingest endpoint port"})
+    ingest_token: str = field(
+        default="", metadata={"env": "PARLEY_INGEST_TOKEN",
+                              "doc": "Bearer token the ingest endpoint requires (empty = none)"})
+    max_article_bytes: int = field(
+        default=2_000_000, metadata={"env": "PARLEY_MAX_ARTICLE_BYTES",
+                                     "doc": "Largest article text accepted, in bytes"})
+    max_request_bytes: int = field(
+        default=20_000_000, metadata={"env": "PARLEY_MAX_REQUEST_BYTES",
+                                      "doc": "Largest HTTP ingest body, in bytes"})
+    store: str = field(
+        default="memory://", metadata={"env": "PARLEY_STORE",
+                                       "doc": "Faust table store: memory:// or rocksdb://"})
+    data_dir: Path = field(
+        default=Path(".parley"), metadata={"env": "PARLEY_DATA_DIR",
+                                           "doc": "Worker state and local broker data"})
+    app_prefix: str = field(
+        default="parley", metadata={"env": "PARLEY_APP_ID",
+                                    "doc": "Prefix of the Faust app ids (consumer groups)"})
+    log_level: str = field(
+        default="warning", metadata={"env": "PARLEY_LOG_LEVEL", "doc": "Worker log level"})
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _coerce(f.type, raw, f.metadata["env"])
+        return cls(**values)
+
+    @property
+    def bootstrap(self) -> str:
+        """The servers to connect to: the given ones, else the local broker."""
+        return self.kafka_bootstrap_servers or f"127.0.0.1:{self.local_kafka_port}"
+
+    @property
+    def uses_local_broker(self) -> bool:
+        return not self.kafka_bootstrap_servers
+
+    def all_topics(self) -> list[str]:
+        return [self.topic_articles, self.topic_events, self.topic_tallies,
+                self.topic_deadletter, self.topic_canonical, self.topic_processed]
+
+
+def _coerce(type_name: object, raw: str, env_name: str) -> object:
+    name = str(type_name)
+    try:
+        if name == "int":
+            return int(raw)
+        if name == "Path":
+            return Path(raw)
+    except ValueError as exc:
+        raise ValueError(f"{env_name}={raw!r} is not a valid {name}") from exc
+    return raw
+
+
+def settings_reference() -> list[tuple[str, str, str]]:
+    """(environment name, default, description) of every setting, for docs and `--help`."""
+    return [(f.metadata["env"], str(f.default), f.metadata["doc"]) for f in fields(Settings)]
