@@ -1,0 +1,57 @@
+"""Where and how the project-managed Kafka broker runs (all from environment variables)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_KAFKA_VERSION = "3.9.2"
+DEFAULT_PORT = 9092
+DEFAULT_HEAP = "-Xmx512m -Xms256m"
+HOST = "127.0.0.1"
+
+
+class BrokerUnavailable(RuntimeError):
+    """The broker could not be provisioned, started, or reached."""
+
+
+@dataclass(frozen=True)
+class BrokerConfig:
+    port: int
+    controller_port: int
+    data_dir: Path
+    cache_dir: Path
+    kafka_version: str
+    heap: str
+
+    @classmethod
+    def from_env(cls) -> BrokerConfig:
+        """Read PARLEY_KAFKA_* variables; unset ones take the documented defaults."""
+        version = os.environ.get("PARLEY_KAFKA_VERSION", DEFAULT_KAFKA_VERSION)
+        port = _int_env("PARLEY_KAFKA_PORT", DEFAULT_PORT)
+        controller_port = _int_env("PARLEY_KAFKA_CONTROLLER_PORT", port + 1)
+        data_dir = _path_env("PARLEY_KAFKA_DATA_DIR", Path.cwd() / ".parley" / "kafka")
+        default_cache = Path.home() / ".cache" / "parley" / f"kafka-{version}"
+        cache_dir = _path_env("PARLEY_KAFKA_CACHE", default_cache)
+        heap = os.environ.get("PARLEY_KAFKA_HEAP", DEFAULT_HEAP)
+        return cls(port, controller_port, data_dir, cache_dir, version, heap)
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{HOST}:{self.port}"
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BrokerUnavailable(f"{name}={raw!r} is not a port number") from None
+
+
+def _path_env(name: str, default: Path) -> Path:
+    raw = os.environ.get(name, "").strip()
+    return Path(raw).expanduser().absolute() if raw else default.absolute()
