@@ -1,0 +1,308 @@
+"""Reference data: countries, organisations, office holders, title words.
+
+All access to the JSON files in `data/` goes through this module. The data is
+loaded once, lazily (`get_reference()`), and indexed for two questions the
+extractor asks all the time:
+
+- which persons, countries and organisations does a text mention, and where
+  (`Reference.find_mentions`, one pass over the tokens with a dict keyed by
+  the first folded token, never a loop over all persons);
+- who held role R of country C (or organisation O) on date D
+  (`Reference.holder`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+TOKEN_RE = re.compile(r"[^\W_]+")
+# Particles that start a name variant in lower case ("von der Leyen", "bin Salman").
+LOWER_PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "al", "bin", "ibn", "el",
+                             "du", "dos", "das", "la", "le"})
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: 'Erdoğan' -> 'erdogan'."""
+    if text.isascii():
+        return text.lower()
+    flat = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in flat if not unicodedata.combining(c)).lower().replace("ı", "i")
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    role: str
+    title: str
+    country: str | None
+    org: str | None
+    start: dt.date | None
+    end: dt.date | None
+
+    def active(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on < self.end)
+
+    def distance(self, on: dt.date) -> int:
+        """Days between `on` and this term (0 inside it)."""
+        if self.active(on):
+            return 0
+        if self.start is not None and on < self.start:
+            return (self.start - on).days
+        return (on - self.end).days if self.end is not None else 0
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    variants: list[str] = field(default_factory=list)
+    offices: list[Office] = field(default_factory=list)
+
+    def office_on(self, on: dt.date | None) -> Office | None:
+        """The office held on `on` (the most senior if several), else the nearest term."""
+        if not self.offices:
+            return None
+        if on is None:
+            on = dt.date.today()
+        return min(self.offices, key=lambda o: (o.distance(on), ROLE_RANK.get(o.role, 9)))
+
+    def party_on(self, on: dt.date | None) -> tuple[str | None, str | None]:
+        """(country, org) the person acts for on `on`."""
+        office = self.office_on(on)
+        if office is None:
+            return None, None
+        return office.country, office.org
+
+
+ROLE_RANK = {"head_of_state": 0, "head_of_government": 1, "org_head": 2, "vice_president": 3,
+             "deputy_head_of_government": 4, "foreign_minister": 5, "minister": 6, "envoy": 7,
+             "other": 8}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of text naming a person, country or organisation."""
+
+    start: int
+    end: int
+    kind: str                 # person | country | org
+    keys: tuple[str, ...]     # person names (several when ambiguous), or one ISO3 / org code
+    form: str                 # name | alias | adjective | short (person short form)
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    tokens: tuple[str, ...]
+    kind: str
+    key: str
+    form: str
+    exact_case: str | None    # the variant as written, when its case must match exactly
+    capitalised: bool         # the first token must start upper-case in the text
+
+
+class Reference:
+    """Indexed reference data; build once with `get_reference()`."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.countries: dict[str, dict] = {}
+        self.orgs: dict[str, dict] = {}
+        self.persons: dict[str, Person] = {}
+        self.titles: dict = {}
+        self._index: dict[str, list[_Entry]] = defaultdict(list)
+        self._holders: dict[tuple[str, str], list[tuple[Office, Person]]] = defaultdict(list)
+        self._load(data_dir)
+        self._build_index()
+
+    # ----------------------------------------------------------------- loading
+    def _load(self, data_dir: Path) -> None:
+        for row in _read_json(data_dir / "countries.json") or []:
+            self.countries[row["iso3"]] = row
+        for row in _read_json(data_dir / "organisations.json") or []:
+            self.orgs[row["code"]] = row
+        for row in _read_json(data_dir / "forums.json") or []:
+            org = self.orgs.setdefault(row["org"], {"code": row["org"], "name": row["org"],
+                                                    "aliases": [], "adjectives": []})
+            org.setdefault("forums", []).extend(row["names"])
+        self.titles = _read_json(data_dir / "titles.json") or {}
+        leaders_dir = data_dir / "leaders"
+        for path in sorted(leaders_dir.glob("*.json")) if leaders_dir.is_dir() else []:
+            for row in _read_json(path) or []:
+                self._add_person(row)
+
+    def _add_person(self, row: dict) -> None:
+        name = row.get("name")
+        if not name:
+            return
+        person = self.persons.get(name)
+        if person is None:
+            person = self.persons[name] = Person(name)
+        for variant in row.get("variants") or []:
+            if variant not in person.variants:
+                person.variants.append(variant)
+        for raw in row.get("offices") or []:
+            office = Office(raw.get("role") or "other", raw.get("title") or "",
+                            raw.get("country"), raw.get("org"),
+                            _parse_date(raw.get("start")), _parse_date(raw.get("end")))
+            if office not in person.offices:
+                person.offices.append(office)
+                self._holders[(office.role, office.country or office.org or "")].append(
+                    (office, person))
+
+    # ---------------------------------------------------------------- indexing
+    def _add_entry(self, phrase: str, kind: str, key: str, form: str,
+                   exact: bool = False) -> None:
+        raw_tokens = TOKEN_RE.findall(phrase)
+        if not raw_tokens:
+            return
+        tokens = tuple(fold(t) for t in raw_tokens)
+        first = raw_tokens[0]
+        # Acronyms ("US", "UN", "AU") must keep their case: "us", "un", "au" are words.
+        exact = exact or (len(phrase.replace(".", "")) <= 4 and phrase.replace(".", "").isupper())
+        capitalised = first[0].isupper() or tokens[0] not in LOWER_PARTICLES
+        entry = _Entry(tokens, kind, key, form, phrase if exact else None, capitalised)
+        bucket = self._index[tokens[0]]
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def _build_index(self) -> None:
+        for iso3, row in self.countries.items():
+            self._add_entry(row["name"], "country", iso3, "name")
+            for alias in row.get("aliases") or []:
+                if alias.lower().startswith("the "):
+                    alias = alias[4:]
+                self._add_entry(alias, "country", iso3, "alias")
+            for alias in row.get("case_sensitive_aliases") or []:
+                self._add_entry(alias, "country", iso3, "alias", exact=True)
+            for adjective in row.get("adjectives") or []:
+                self._add_entry(adjective, "country", iso3, "adjective")
+        for code, row in self.orgs.items():
+            self._add_entry(row.get("name") or code, "org", code, "name")
+            for alias in [code, *(row.get("aliases") or [])]:
+                self._add_entry(alias, "org", code, "alias")
+            for adjective in row.get("adjectives") or []:
+                self._add_entry(adjective, "org", code, "adjective")
+            for forum in row.get("forums") or []:
+                self._add_entry(forum, "org", code, "forum")
+        for person in self.persons.values():
+            full_tokens = len(TOKEN_RE.findall(person.name))
+            self._add_entry(person.name, "person", person.name, "name")
+            for variant in person.variants:
+                short = len(TOKEN_RE.findall(variant)) < min(2, full_tokens)
+                self._add_entry(variant, "person", person.name, "short" if short else "name")
+        for bucket in self._index.values():
+            bucket.sort(key=lambda e: -len(e.tokens))
+
+    # ---------------------------------------------------------------- mentions
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Persons, countries and organisations named in `text`, longest match first,
+        non-overlapping, in text order."""
+        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+        folded = [fold(t[2]) for t in tokens]
+        found: list[Mention] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            bucket = self._index.get(folded[i])
+            if not bucket:
+                i += 1
+                continue
+            length, hits = self._match_at(text, tokens, folded, i, bucket)
+            if not hits:
+                i += 1
+                continue
+            start, end = tokens[i][0], tokens[i + length - 1][1]
+            kind = hits[0].kind
+            keys = tuple(dict.fromkeys(h.key for h in hits if h.kind == kind))
+            form = "short" if kind == "person" and all(h.form == "short" for h in hits) \
+                else hits[0].form
+            found.append(Mention(start, end, kind, keys, form, text[start:end]))
+            i += length
+        return found
+
+    @staticmethod
+    def _match_at(text: str, tokens: list[tuple[int, int, str]], folded: list[str], i: int,
+                  bucket: list[_Entry]) -> tuple[int, list[_Entry]]:
+        best_len, hits = 0, []
+        for entry in bucket:
+            size = len(entry.tokens)
+            if size < best_len:
+                break
+            if tuple(folded[i:i + size]) != entry.tokens:
+                continue
+            if not _case_ok(tokens, i, entry):
+                continue
+            # A name must not run on across a line break or a sentence end.
+            if size > 1 and "\n" in text[tokens[i][1]:tokens[i + size - 1][0]]:
+                continue
+            best_len = size
+            hits.append(entry)
+        return best_len, hits
+
+    # ----------------------------------------------------------------- offices
+    def holders(self, role: str, party: str, on: dt.date | None) -> list[Person]:
+        """Persons holding `role` for country/org `party` on `on` (today if None)."""
+        on = on or dt.date.today()
+        terms = self._holders.get((role, party), [])
+        return [person for office, person in terms if office.active(on)]
+
+    def holder(self, role: str, party: str, on: dt.date | None,
+               title_hint: str = "") -> Person | None:
+        """The holder of `role` for `party` on `on`; `title_hint` picks among several
+        (e.g. the EU has several presidents: "European Commission" picks one)."""
+        on = on or dt.date.today()
+        terms = [(o, p) for o, p in self._holders.get((role, party), []) if o.active(on)]
+        if not terms:
+            return None
+        if title_hint and len(terms) > 1:
+            hint = fold(title_hint)
+            matching = [(o, p) for o, p in terms if hint in fold(o.title)]
+            terms = matching or terms
+        return terms[0][1]
+
+    def person(self, name: str) -> Person | None:
+        return self.persons.get(name)
+
+    def country_name(self, iso3: str) -> str:
+        row = self.countries.get(iso3)
+        return row["name"] if row else iso3
+
+    def org_name(self, code: str) -> str:
+        row = self.orgs.get(code)
+        return (row.get("name") or code) if row else code
+
+
+def _case_ok(tokens: list[tuple[int, int, str]], i: int, entry: _Entry) -> bool:
+    if entry.exact_case is not None:
+        wanted = TOKEN_RE.findall(entry.exact_case)
+        return [t[2] for t in tokens[i:i + len(wanted)]] == wanted
+    first = tokens[i][2]
+    return not entry.capitalised or first[0].isupper()
+
+
+def _read_json(path: Path) -> list | dict | None:
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def get_reference() -> Reference:
+    """The reference data, loaded on first use and cached."""
+    return Reference()
