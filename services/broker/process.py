@@ -86,8 +86,9 @@ def start_broker(config: BrokerConfig, timeout: float = 90.0) -> str:
     java = _java_executable()
     _write_config_files(paths, config)
     _format_storage_once(paths, java, libs_dir)
+    log_offsets = _log_sizes(paths)
     process = _launch(paths, config, java, libs_dir)
-    _wait_for_launched(paths, config, process, timeout)
+    _wait_for_launched(paths, config, process, timeout, log_offsets)
     return config.bootstrap
 
 
@@ -306,31 +307,46 @@ def _launch(
 
 
 def _wait_for_launched(
-    paths: BrokerPaths, config: BrokerConfig, process: subprocess.Popen[bytes], timeout: float
+    paths: BrokerPaths,
+    config: BrokerConfig,
+    process: subprocess.Popen[bytes],
+    timeout: float,
+    log_offsets: dict[Path, int],
 ) -> None:
     def still_starting() -> None:
         if process.poll() is not None:
             _children.pop(process.pid, None)
             paths.pid_file.unlink(missing_ok=True)
-            raise BrokerUnavailable(
-                f"Kafka exited with code {process.returncode} while starting.\n{_log_tail(paths)}"
-            )
+            exit_code = process.returncode
+            tail = _log_tail(log_offsets)
+            raise BrokerUnavailable(f"Kafka exited with code {exit_code} while starting.\n{tail}")
 
     try:
         wait_for_metadata(config.bootstrap, timeout, still_starting)
     except BrokerUnavailable as error:
         if process.poll() is None:  # timed out: do not leave a half-started JVM behind
             stop_broker(config, timeout=10.0)
-            raise BrokerUnavailable(f"{error}\n{_log_tail(paths)}") from None
+            raise BrokerUnavailable(f"{error}\n{_log_tail(log_offsets)}") from None
         raise
 
 
-def _log_tail(paths: BrokerPaths) -> str:
+def _log_sizes(paths: BrokerPaths) -> dict[Path, int]:
+    """Current log sizes, so an error shows only what this start wrote (logs are appended)."""
+    logs = (paths.console_log, paths.server_log)
+    return {log: log.stat().st_size if log.is_file() else 0 for log in logs}
+
+
+def _log_tail(log_offsets: dict[Path, int]) -> str:
     sections = []
-    for log_file in (paths.console_log, paths.server_log):
+    for log_file, offset in log_offsets.items():
         try:
-            lines = log_file.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+            with log_file.open("rb") as log:
+                # A log rolled over since the offset was taken is read from its start.
+                log.seek(offset if offset <= log_file.stat().st_size else 0)
+                new_text = log.read().decode(errors="replace")
         except FileNotFoundError:
             continue
-        sections.append(f"--- last lines of {log_file} ---\n" + "\n".join(lines))
-    return "\n".join(sections) or f"(no broker log found under {paths.logs})"
+        lines = new_text.splitlines()[-LOG_TAIL_LINES:]
+        if lines:
+            sections.append(f"--- last lines of {log_file} ---\n" + "\n".join(lines))
+    return "\n".join(sections) or "(the broker wrote nothing to its logs)"
