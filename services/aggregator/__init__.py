@@ -1,0 +1,1 @@
+"""The aggregator service: canonical events and the running tables, queryable over HTTP."""

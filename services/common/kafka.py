@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -40,10 +41,8 @@ async def ensure_topics(settings: Settings, *, attempts: int = 30) -> None:
                            topic_configs=config)
                   for name, config in topic_configs(settings).items() if name not in existing]
         if wanted:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(wanted)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         await admin.close()
 
@@ -81,3 +80,39 @@ async def _retry(start: Any, *, attempts: int, first_delay: float = 0.25) -> Non
                         exc, attempt, attempts, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+
+async def read_topic(settings: Settings, topic: str, *, timeout: float = 30.0) -> list[Any]:
+    """Every message of ``topic`` from the beginning up to its current end."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap, enable_auto_commit=False,
+                                auto_offset_reset="earliest", group_id=None)
+    await _retry(consumer.start, attempts=10)
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        if not assigned:
+            return []
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        ends = await consumer.end_offsets(assigned)
+        return await _drain(consumer, ends, timeout)
+    finally:
+        await consumer.stop()
+
+
+async def _drain(consumer: Any, ends: dict[Any, int], timeout: float) -> list[Any]:
+    records: list[Any] = []
+    deadline = asyncio.get_running_loop().time() + timeout
+    remaining = {tp for tp, end in ends.items() if end > 0}
+    while remaining and asyncio.get_running_loop().time() < deadline:
+        batch = await consumer.getmany(timeout_ms=500, max_records=5000)
+        for tp, items in batch.items():
+            records += items
+            if items and items[-1].offset + 1 >= ends[tp]:
+                remaining.discard(tp)
+        for tp in list(remaining):
+            if await consumer.position(tp) >= ends[tp]:
+                remaining.discard(tp)
+    return records

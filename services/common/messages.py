@@ -127,3 +127,21 @@ def _participant(p: dict[str, Any]) -> dict[str, Any]:
     if p.get("title"):
         out["title"] = p["title"]
     return out
+
+
+def receipt_message(*, article_id: str | None, outcome: str, events: int = 0, tallies: int = 0,
+                    reason: str | None = None, extractor_version: str | None = None,
+                    source_partition: int | None = None,
+                    source_offset: int | None = None) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "article_id": article_id,
+        "outcome": outcome,
+        "reason": reason,
+        "events": events,
+        "tallies": tallies,
+        "source_partition": source_partition,
+        "source_offset": source_offset,
+        "extractor_version": extractor_version,
+        "processed_at": utc_now(),
+    }

@@ -7,14 +7,16 @@ a message costs microseconds, and is done where a message enters the system.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import fastjsonschema
 import orjson
 
-SCHEMA_NAMES = ("article", "event", "tally", "deadletter", "canonical_event", "participant")
+SCHEMA_NAMES = ("article", "event", "tally", "deadletter", "canonical_event", "receipt",
+                "participant")
 
 
 class InvalidMessage(ValueError):

@@ -21,7 +21,7 @@ class Settings:
 
     kafka_bootstrap_servers: str = field(
         default="", metadata={"env": "KAFKA_BOOTSTRAP_SERVERS",
-                              "doc": "Kafka bootstrap servers; empty = the local broker Parley runs"})
+                              "doc": "Kafka bootstrap servers; empty: the local broker"})
     local_kafka_port: int = field(
         default=9092, metadata={"env": "PARLEY_KAFKA_PORT",
                                 "doc": "Port of the local KRaft broker `parley kafka start` runs"})

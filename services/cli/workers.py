@@ -1,0 +1,47 @@
+"""Running a Faust worker for one service, in this process or as a child process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from services.common.settings import Settings
+
+
+def build_app(settings: Settings, service: str, web_port: int | None = None):  # type: ignore[no-untyped-def]
+    if service == "extractor":
+        from dataclasses import replace
+
+        from services.extractor.agent import build_extractor_app
+
+        if web_port:
+            settings = replace(settings, extractor_web_port=web_port)
+        return build_extractor_app(settings)
+    from services.aggregator.app import build_aggregator_app
+
+    return build_aggregator_app(settings, web_port=web_port)
+
+
+def run_worker(settings: Settings, service: str, web_port: int | None,
+               loglevel: str | None) -> int:
+    """Run the worker until SIGINT/SIGTERM (blocks)."""
+    from faust import Worker
+
+    app = build_app(settings, service, web_port)
+    worker = Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
+                    redirect_stdouts=False)
+    worker.execute_from_commandline()
+    return 0
+
+
+def spawn_worker(service: str, *, web_port: int, log_path: Path,
+                 env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start ``parley worker SERVICE`` as a child process, its output in ``log_path``."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("ab")
+    command = [sys.executable, "-m", "services.cli", "worker", service,
+               "--web-port", str(web_port)]
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})}, start_new_session=True)
