@@ -1,0 +1,232 @@
+"""Actors: who a sentence names, by name, by title, or by reference back.
+
+An `Actor` is a person acting for a country or an organisation. Names come
+from the reference data; titles ("the French president", "his Indian
+counterpart", "the Presidents of Russia and the US") resolve to the office
+holder on the event's date; pronouns and "the two leaders" resolve from the
+article's running context (`Context`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .reference import Mention, Person, Reference
+
+_TITLE_FILLER_RE = re.compile(r"^(?:[\s,]|'s|’s|\bthen\b|-|\bnew\b|\btop\b|\bformer\b|\bthe\b|"
+                              r"\bhis\b|\bher\b|\bnewly elected\b|\bincumbent\b|\bacting\b)*$",
+                              re.IGNORECASE)
+_OF_RE = re.compile(r"^\s+(?:of|from|for)\s+(?:the\s+)?", re.IGNORECASE)
+_LIST_GAP_RE = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+)(?:the\s+)?$", re.IGNORECASE)
+_NAME_GAP_RE = re.compile(r"^[\s,]*(?:(?:Mr|Mrs|Ms|Dr|H\.E|Sheikh|Sir)\.?\s+)?$")
+_APPOSITION_GAP_RE = re.compile(r"^\s*,\s*(?:the\s+|then\s+|then-)?$")
+
+
+@dataclass(slots=True)
+class Actor:
+    name: str
+    country: str | None
+    org: str | None
+    start: int
+    end: int
+    role: str | None = None
+    person: str | None = None      # reference key when the person is known
+    via: str = "name"              # name | title | pronoun | group
+
+    @property
+    def party(self) -> str:
+        return self.country or self.org or self.name.lower()
+
+    def record(self) -> dict:
+        if self.country is None and self.org:
+            return {"name": self.name, "country": None, "org": self.org}
+        return {"name": self.name, "country": self.country}
+
+
+@dataclass(slots=True)
+class TitleMatch:
+    start: int
+    end: int
+    phrase: str
+    roles: tuple[str, ...]
+
+
+@dataclass
+class Context:
+    """What the article has said so far, for references back."""
+
+    ref: Reference
+    seen: dict[str, int] = field(default_factory=dict)          # person key -> mentions
+    recent: list[Actor] = field(default_factory=list)           # actors, oldest first
+    last_subject: Actor | None = None
+    last_parties: list[Actor] = field(default_factory=list)     # parties of the last event
+    focus: Actor | None = None                                  # first named person
+
+    def remember(self, actors: list[Actor]) -> None:
+        for actor in actors:
+            if actor.person:
+                self.seen[actor.person] = self.seen.get(actor.person, 0) + 1
+            self.recent.append(actor)
+            if self.focus is None and actor.via == "name" and actor.person:
+                self.focus = actor
+        del self.recent[:-30]
+
+
+def role_of(person: Person, on: dt.date | None) -> str | None:
+    office = person.office_on(on)
+    return office.role if office else None
+
+
+class ActorResolver:
+    """Resolves the actors of one sentence (names, titles, references back)."""
+
+    def __init__(self, ref: Reference, titles: dict[str, tuple[str, ...]],
+                 leader_hog: frozenset[str]) -> None:
+        self.ref = ref
+        self.titles = titles
+        self.leader_hog = leader_hog
+
+    # ------------------------------------------------------------------ names
+    def person_actor(self, mention: Mention, on: dt.date | None, ctx: Context,
+                     title_hint: str = "") -> Actor | None:
+        key = self._choose_person(mention.keys, on, ctx, title_hint)
+        person = self.ref.person(key) if key else None
+        if person is None:
+            return None
+        country, org = person.party_on(on)
+        if country is None and org is None:
+            return None
+        return Actor(person.name, country, org, mention.start, mention.end,
+                     role_of(person, on), person.name)
+
+    def _choose_person(self, keys: tuple[str, ...], on: dt.date | None, ctx: Context,
+                       title_hint: str) -> str | None:
+        if len(keys) == 1:
+            return keys[0]
+        seen = [k for k in keys if k in ctx.seen]
+        if len(seen) == 1:
+            return seen[0]
+        candidates = seen or list(keys)
+        when = on or dt.date.today()
+        roles = self.titles.get(title_hint.lower(), ())
+        if roles:
+            titled = [k for k in candidates if (p := self.ref.person(k)) and any(
+                o.role in roles and o.active(when) for o in p.offices)]
+            if titled:
+                return titled[0]
+        active = [k for k in candidates if (p := self.ref.person(k)) and any(
+            o.active(when) for o in p.offices)]
+        return (active or candidates)[0]
+
+    # ----------------------------------------------------------------- titles
+    def title_actors(self, text: str, title: TitleMatch, mentions: list[Mention],
+                     on: dt.date | None, ctx: Context, subject: Actor | None) -> list[Actor]:
+        """Actors named only by a title; [] when a name follows the title."""
+        parties, after_end = self._parties_after(text, title, mentions)
+        if self._name_follows(text, after_end, mentions):
+            return []
+        if self._name_precedes_apposition(text, title, mentions):
+            return []
+        if not parties:
+            parties = self._parties_before(text, title, mentions)
+        roles = title.roles
+        if not parties:
+            return self._definite(title, ctx)
+        actors: list[Actor] = []
+        for party in parties:
+            actor = self._holder_actor(party, roles, title, on, subject, ctx)
+            if actor is not None:
+                actors.append(actor)
+        return actors
+
+    def _parties_after(self, text: str, title: TitleMatch,
+                       mentions: list[Mention]) -> tuple[list[Mention], int]:
+        m = _OF_RE.match(text, title.end)
+        if not m:
+            return [], title.end
+        found: list[Mention] = []
+        pos = m.end()
+        for mention in mentions:
+            if mention.start < pos:
+                continue
+            if mention.kind not in ("country", "org"):
+                break
+            if mention.start != pos and not _LIST_GAP_RE.match(text[pos:mention.start]):
+                break
+            found.append(mention)
+            pos = mention.end
+        return found, pos if found else title.end
+
+    @staticmethod
+    def _parties_before(text: str, title: TitleMatch, mentions: list[Mention]) -> list[Mention]:
+        for mention in reversed(mentions):
+            if mention.end > title.start:
+                continue
+            if title.start - mention.end > 30:
+                break
+            if mention.kind in ("country", "org") and _TITLE_FILLER_RE.match(
+                    text[mention.end:title.start]):
+                return [mention]
+            break
+        return []
+
+    @staticmethod
+    def _name_follows(text: str, pos: int, mentions: list[Mention]) -> bool:
+        for mention in mentions:
+            if mention.start < pos:
+                continue
+            return mention.kind == "person" and bool(_NAME_GAP_RE.match(text[pos:mention.start]))
+        # An unknown capitalised name right after the title ("Minister Meenakshi Lekhi").
+        return bool(re.match(r"[\s,]*(?:Dr\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'-]+)+", text[pos:]))
+
+    @staticmethod
+    def _name_precedes_apposition(text: str, title: TitleMatch, mentions: list[Mention]) -> bool:
+        for mention in reversed(mentions):
+            if mention.end > title.start:
+                continue
+            return mention.kind == "person" and bool(
+                _APPOSITION_GAP_RE.match(text[mention.end:title.start]))
+        return False
+
+    def _holder_actor(self, party: Mention, roles: tuple[str, ...], title: TitleMatch,
+                      on: dt.date | None, subject: Actor | None, ctx: Context) -> Actor | None:
+        code = party.keys[0]
+        if "counterpart" in roles:
+            roles = (subject.role,) if subject is not None and subject.role else (
+                "head_of_state", "head_of_government", "foreign_minister")
+        if "leader" in roles:
+            if party.kind == "org":
+                roles = ("org_head",)
+            elif code in self.leader_hog:
+                roles = ("head_of_government",)
+            else:
+                roles = ("head_of_state", "head_of_government")
+        if party.kind == "org" and not set(roles) & {"org_head"}:
+            roles = ("org_head",)
+        hint = party.text if party.kind == "org" else ""
+        for role in roles:
+            person = self.ref.holder(role, code, on, hint)
+            if person is not None:
+                country, org = person.party_on(on)
+                return Actor(person.name, country or (code if party.kind == "country" else None),
+                             org if country is None else None, title.start, title.end, role,
+                             person.name, via="title")
+        # No holder in the data: the party still counts.
+        name = f"{title.phrase.title()} of {party.text}"
+        if party.kind == "country":
+            return Actor(name, code, None, title.start, title.end, roles[0], None, via="title")
+        return Actor(name, None, code, title.start, title.end, roles[0], None, via="title")
+
+    @staticmethod
+    def _definite(title: TitleMatch, ctx: Context) -> list[Actor]:
+        """"the Prime Minister", "the Director General": the last actor with that role."""
+        roles = set(title.roles)
+        if roles & {"leader", "counterpart"}:
+            return []
+        for actor in reversed(ctx.recent):
+            if actor.role in roles:
+                return [Actor(actor.name, actor.country, actor.org, title.start, title.end,
+                              actor.role, actor.person, via="title")]
+        return []

@@ -1,0 +1,91 @@
+"""Compiled word patterns: event triggers, media, planned status, titles, anaphora.
+
+Every pattern is compiled once at import; the engine runs one search per
+sentence to find candidate sentences, then reads the cue groups.
+"""
+
+from __future__ import annotations
+
+import re
+
+# One alternation; the group name says what kind of cue matched.
+TRIGGER_RE = re.compile(
+    r"(?P<cancel>\b(?:cancel(?:l?ed|s|ling)?|call(?:ed|s|ing)? off|scrap(?:ped|s)?|"
+    r"postpone[ds]?|rules? out|ruled out|refused|declined|snubbed)\b)"
+    r"|(?P<invite>\b(?:invit(?:ed|es|ation|ations)|accepted an invitation)\b)"
+    r"|(?P<callon>\bcall(?:ed|s|ing)? on\b(?=\s+(?:[A-Z]|the |his |her )))"
+    r"|(?P<phone>\b(?:phone[ds]?|telephone[ds]?|telephonic|phoning|call(?:ed|s)?|dialled|dialed|"
+    r"phone-call|phonecall)\b)"
+    r"|(?P<video>\b(?:video|videoconferenc\w*|virtual(?:ly)?|online|teleconferenc\w*|"
+    r"video-link|via link|web(?:inar|cast))\b)"
+    r"|(?P<message>\b(?:message|messages|letter|letters|congratulat\w*|condolence\w*|telegram|"
+    r"felicitation\w*|wrote|written|sympath(?:y|ies)|greetings)\b)"
+    r"|(?P<speech>\b(?:speech|speeches|address(?:ed|es|ing)?|remarks|keynote|lecture|"
+    r"spoke at|speaking at|speaks at)\b)"
+    r"|(?P<meeting>\b(?:met|meet|meets|meeting|meetings|visit(?:s|ed|ing)?|hosted|hosts|"
+    r"received|receives|greeted|greets|welcomed|welcomes|summit|summits|sidelines?|"
+    r"face-to-face|in person|in-person|dinner|lunch|luncheon|banquet|shak(?:es|ing) hands|"
+    r"shook hands|tete-a-tete|tête-à-tête|bilateral|trilateral)\b)"
+    r"|(?P<consult>\b(?:spoke|speak|speaks|speaking|talked|talk|talks|discussed|discuss|"
+    r"discussion|discussions|conversation|conversations|consultations?|exchanged views|"
+    r"interacted|negotiations)\b)",
+    re.IGNORECASE,
+)
+
+# Words in the few tokens before a trigger that make the event planned.
+PLANNED_RE = re.compile(
+    r"\b(?:will|shall|would|'ll|to (?:meet|hold|visit|have|pay|speak|talk|attend|host|call)|"
+    r"scheduled|expected|set to|due to|plans?|planned|planning|intends?|intend(?:ed|s)|"
+    r"agreed to|agree to|look(?:s|ed|ing)? forward|hopes?|hoped|hoping|upcoming|"
+    r"forthcoming|is to|are to|next|wants? to|proposed|seek(?:s|ing)? to|ahead of|"
+    r"preparing|prepare|may|might|could|possible|potential)\b",
+    re.IGNORECASE,
+)
+PAST_RE = re.compile(
+    r"\b(?:last|previously|earlier|ago|had met|had spoken|had held|was held|were held|"
+    r"took place|since)\b", re.IGNORECASE)
+
+# Pronoun subjects that point back to the last single actor.
+PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|him)\b")
+# Phrases that point back to the parties of the previous event.
+GROUP_ANAPHOR_RE = re.compile(
+    r"\b(?:the two (?:leaders|presidents|prime ministers|ministers|foreign ministers|heads of "
+    r"state|sides|men|top diplomats|diplomats|officials)|both (?:leaders|presidents|sides|"
+    r"ministers)|the (?:leaders|presidents|ministers|foreign ministers|top diplomats|"
+    r"senior diplomats)|they|their|the two)\b",
+    re.IGNORECASE,
+)
+# Words that put the previous sentence's date on this one ("that afternoon").
+CONTINUATION_RE = re.compile(
+    r"\b(?:that (?:day|afternoon|morning|evening|night)|later that day|the same day|"
+    r"during the (?:visit|trip|meeting|talks|call|summit)|on the sidelines|there|"
+    r"during (?:his|her) (?:visit|stay|trip)|at the meeting|in the talks)\b",
+    re.IGNORECASE,
+)
+# A forum named by a common noun ("addressed the meeting"): the last forum named before.
+FORUM_ANAPHOR_RE = re.compile(
+    r"\b(?:the|this) (?:meeting|summit|event|forum|session|conference|assembly|gathering|"
+    r"group|ceremony|dialogue)\b", re.IGNORECASE)
+# Singular nouns for one multilateral event: every named party joins one record.
+GROUP_EVENT_RE = re.compile(
+    r"\b(?:summit|video (?:meeting|conference|call|summit)|videoconference|conference|"
+    r"attended by|jointly|trilateral|together with|along with|co-chair\w*|"
+    r"(?:held|have|hold|had|a|an|the|snap|joint) (?:\w+ ){0,2}meeting)\b",
+    re.IGNORECASE)
+# Verbs and plural nouns that make "X met A, B and C" several bilateral events.
+SPLIT_EVENT_RE = re.compile(
+    r"\b(?:met(?: with)?|meetings|talks|calls|conversations|spoke|talked|separate|"
+    r"congratulated|called|phoned)\b", re.IGNORECASE)
+# Evidence that the trigger is a tally ("three phone calls"), not one event.
+COUNT_BEFORE_RE = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+    r"hundreds?|several|numerous|many|multiple|a number of|a series of|series of)"
+    r"(?:\s+[\w-]+){0,3}\s*$", re.IGNORECASE)
+# "Not events": generic statements about communication.
+GENERIC_RE = re.compile(
+    r"\b(?:maintain(?:ed|s)? (?:close )?(?:communication|contact)|keep in (?:close )?touch|"
+    r"stay in (?:close )?contact|maintained contact|strengthen communication)\b",
+    re.IGNORECASE)
+REPORTING_RE = re.compile(
+    r"\b(?:said|says|told (?:reporters|journalists|the press|media)|according to|tweeted|"
+    r"wrote on|posted)\b", re.IGNORECASE)

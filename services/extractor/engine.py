@@ -1,0 +1,526 @@
+"""The extraction engine: one article text in, event records out.
+
+Pass structure (each pass is linear in the text):
+1. anchors (publication / dateline date), sentences, name mentions, title
+   words and date expressions are found once over the whole text;
+2. sentences without a trigger word only update the running context (who was
+   named last, for "he" and "the two leaders");
+3. a sentence with triggers is cut into clauses; each clause with a trigger
+   gives at most one event type, its parties, date and status;
+4. events of one article that tell the same interaction are merged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from . import cues
+from .actors import Actor, ActorResolver, Context, TitleMatch
+from .dates import DateMention, anchors, find_dates, resolve
+from .reference import Mention, Reference
+from .text import Sentence, split_sentences
+
+CLAUSE_BREAK_RE = re.compile(
+    r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as)\s+|\s+following\s+|"
+    r"\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])")
+LOCATION_RE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+|\bhere\b|\bvisiting\b")
+IN_PERSON_ARTICLE_RE = re.compile(
+    r"\b(?:arrived|arrives|landed|visit(?:s|ed|ing)?|trip|sidelines?|in person|in-person|"
+    r"face-to-face|met|hosted|welcomed|greeted)\b", re.IGNORECASE)
+NOT_PHONE_CALL_RE = re.compile(r"^\s+(?:for|to|upon|out|off)\b|^-", re.IGNORECASE)
+SO_CALLED_RE = re.compile(r"so-$|so $", re.IGNORECASE)
+INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:\w+\s+){0,4}to\s+(?:visit|attend|come)\b|"
+                             r"\binvitation to (?:visit|attend|come)\b", re.IGNORECASE)
+VIDEO_MESSAGE_RE = re.compile(r"\bvideo (?:message|address|speech|remarks)\b", re.IGNORECASE)
+HOST_RE = re.compile(r"\b(?:hosted|hosts|received|receives|welcomed|welcomes|greeted)\b",
+                     re.IGNORECASE)
+THIRD_PLACE_RE = re.compile(r"\bsidelines?\b|\bon the margins\b", re.IGNORECASE)
+MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
+
+TYPE_INFO: dict[str, tuple[str, str, str]] = {
+    # type: (CAMEO, PLOVER type, channel)
+    "phone_call": ("041", "CONSULT", "phone"),
+    "video_meeting": ("040", "CONSULT", "video"),
+    "meeting": ("042", "CONSULT", "in_person"),
+    "consult": ("040", "CONSULT", "unspecified"),
+    "speech": ("010", "STATEMENT", "speech"),
+    "message": ("010", "STATEMENT", "written"),
+}
+MEDIUM_RANK = {"consult": 0, "meeting": 1, "video_meeting": 1, "phone_call": 1}
+
+
+@dataclass
+class Candidate:
+    type: str
+    parties: list[Actor]
+    date: str | None
+    precision: str
+    date_explicit: bool
+    status: str
+    evidence: tuple[int, int]
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    rule: str = ""
+    cameo: str = ""
+    plover_mode: str | None = None
+    confidence: float = 0.6
+
+    def party_set(self) -> frozenset[str]:
+        return frozenset(a.party for a in self.parties)
+
+
+@dataclass
+class _Sentence:
+    """One sentence with everything found in it."""
+
+    span: Sentence
+    mentions: list[Mention]
+    dates: list[DateMention]
+    titles: list[TitleMatch]
+
+
+class Engine:
+    def __init__(self, ref: Reference) -> None:
+        self.ref = ref
+        raw = ref.titles.get("titles", {}) if isinstance(ref.titles, dict) else {}
+        self.titles = {k.lower(): tuple(v) for k, v in raw.items()}
+        phrases = sorted(self.titles, key=len, reverse=True)
+        self.title_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases)
+                                   + r")\b", re.IGNORECASE) if phrases else None
+        hog = ref.titles.get("leader_is_head_of_government", []) if isinstance(
+            ref.titles, dict) else []
+        self.resolver = ActorResolver(ref, self.titles, frozenset(hog))
+
+    # ------------------------------------------------------------------ driver
+    def run(self, text: str, published: dt.date | None) -> list[Candidate]:
+        publication, anchor = anchors(text, published)
+        sentences = self._sentences(text)
+        ctx = Context(self.ref)
+        in_person_article = bool(IN_PERSON_ARTICLE_RE.search(text))
+        found: list[Candidate] = []
+        last_date: tuple[str | None, str, int] | None = None
+        for index, sentence in enumerate(sentences):
+            events, last_date = self._sentence(text, sentence, index, sentences, ctx, anchor,
+                                               publication, last_date, in_person_article)
+            found.extend(events)
+        return merge(found)
+
+    def _sentences(self, text: str) -> list[_Sentence]:
+        spans = split_sentences(text)
+        starts = [s.start for s in spans]
+        buckets: list[_Sentence] = [_Sentence(s, [], [], []) for s in spans]
+
+        def bucket_of(pos: int) -> _Sentence | None:
+            i = bisect.bisect_right(starts, pos) - 1
+            if i < 0 or pos >= spans[i].end:
+                return None
+            return buckets[i]
+
+        for mention in self.ref.find_mentions(text):
+            if (b := bucket_of(mention.start)) is not None:
+                b.mentions.append(mention)
+        for date in find_dates(text):
+            if (b := bucket_of(date.start)) is not None:
+                b.dates.append(date)
+        if self.title_re is not None:
+            for m in self.title_re.finditer(text):
+                if (b := bucket_of(m.start())) is not None:
+                    phrase = m.group().lower()
+                    b.titles.append(TitleMatch(m.start(), m.end(), m.group(),
+                                               self.titles.get(phrase, ())))
+        return buckets
+
+    # ---------------------------------------------------------------- sentence
+    def _sentence(self, text: str, s: _Sentence, index: int, sentences: list[_Sentence],
+                  ctx: Context, anchor: dt.date | None, publication: dt.date | None,
+                  last_date: tuple[str | None, str, int] | None, in_person_article: bool,
+                  ) -> tuple[list[Candidate], tuple[str | None, str, int] | None]:
+        start, end = s.span.start, s.span.end
+        triggers = [m for m in cues.TRIGGER_RE.finditer(text, start, end)
+                    if _real_trigger(text, m)]
+        # A rough date for resolving titles: the sentence's first date, else context.
+        rough_on = self._rough_date(s, anchor, last_date)
+        actors = self._actors(text, s, rough_on, ctx)
+        events: list[Candidate] = []
+        if triggers and not cues.GENERIC_RE.search(text, start, end):
+            for clause in _clauses(text, start, end):
+                clause_triggers = [m for m in triggers if clause[0] <= m.start() < clause[1]]
+                if not clause_triggers:
+                    continue
+                event = self._clause_event(text, s, clause, clause_triggers, actors, ctx,
+                                           anchor, publication, last_date, index, sentences,
+                                           in_person_article)
+                if event:
+                    events.extend(event)
+        named = [a for a in actors if a.via != "group"]
+        ctx.remember(named)
+        subjects = [a for a in named if a.start < (triggers[0].start() if triggers else end)]
+        if subjects:
+            ctx.last_subject = subjects[0]
+        elif named and not triggers:
+            ctx.last_subject = named[0]
+        if events:
+            ctx.last_parties = [a for a in events[-1].parties if a.org is None or a.country]
+        if s.dates:
+            value, precision = resolve(s.dates[-1], anchor)
+            if value:
+                last_date = (value, precision, index)
+        return events, last_date
+
+    @staticmethod
+    def _rough_date(s: _Sentence, anchor: dt.date | None,
+                    last_date: tuple[str | None, str, int] | None) -> dt.date | None:
+        for mention in s.dates:
+            value, _ = resolve(mention, anchor)
+            if value:
+                return _to_date(value)
+        if last_date and last_date[0]:
+            return _to_date(last_date[0])
+        return anchor
+
+    # ------------------------------------------------------------------ actors
+    def _actors(self, text: str, s: _Sentence, on: dt.date | None, ctx: Context) -> list[Actor]:
+        actors: list[Actor] = []
+        mentions = s.mentions
+        for mention in mentions:
+            if mention.kind != "person":
+                continue
+            hint = _title_before(s.titles, mention.start, text)
+            actor = self.resolver.person_actor(mention, on, ctx, hint)
+            if actor is not None:
+                actors.append(actor)
+        subject = actors[0] if actors else ctx.last_subject
+        for title in s.titles:
+            if any(a.start <= title.start < a.end for a in actors):
+                continue
+            actors.extend(self.resolver.title_actors(text, title, mentions, on, ctx, subject))
+        actors.sort(key=lambda a: a.start)
+        return actors
+
+    # ------------------------------------------------------------------ clause
+    def _clause_event(self, text: str, s: _Sentence, clause: tuple[int, int],
+                      triggers: list[re.Match[str]], actors: list[Actor], ctx: Context,
+                      anchor: dt.date | None, publication: dt.date | None,
+                      last_date: tuple[str | None, str, int] | None, index: int,
+                      sentences: list[_Sentence], in_person_article: bool,
+                      ) -> list[Candidate] | None:
+        c_start, c_end = clause
+        clause_text = text[c_start:c_end]
+        kinds = {m.lastgroup for m in triggers}
+        if "cancel" in kinds:
+            return None
+        triggers = [m for m in triggers if not _counted(text, c_start, m)]
+        if INVITE_VISIT_RE.search(clause_text):
+            triggers = [m for m in triggers if m.lastgroup != "meeting"
+                        or not m.group().lower().startswith("visit")]
+        kinds = {m.lastgroup for m in triggers} - {"invite"}
+        if not kinds:
+            return None
+        forum = self._forum(text, s, clause, ctx)
+        event_type = _event_type(kinds, clause_text, forum is not None, in_person_article)
+        if event_type is None:
+            return None
+        first = min(m.start() for m in triggers if m.lastgroup in _TYPE_GROUPS[event_type]) \
+            if any(m.lastgroup in _TYPE_GROUPS[event_type] for m in triggers) \
+            else triggers[0].start()
+        status = _status(text, c_start, c_end, first, clause_text)
+        clause_actors = [a for a in actors if c_start <= a.start < c_end]
+        sentence_actors = actors
+        parties_lists = self._parties(text, event_type, clause_actors, sentence_actors, first,
+                                      clause_text, ctx, forum)
+        if not parties_lists:
+            return None
+        date, precision, explicit = self._date(text, s, clause, first, status, anchor,
+                                               last_date, index)
+        cameo, mode = _cameo_mode(event_type, clause_text)
+        events = []
+        for parties in parties_lists:
+            events.append(Candidate(
+                event_type, parties, date, precision, explicit, status, (s.span.start,
+                                                                         s.span.end),
+                [(s.span.start, s.span.end)], rule=f"{event_type}:{_rule_name(triggers)}",
+                cameo=cameo, plover_mode=mode,
+                confidence=0.8 if explicit else 0.6))
+        return events
+
+    def _forum(self, text: str, s: _Sentence, clause: tuple[int, int],
+               ctx: Context) -> Mention | None:
+        orgs = [m for m in s.mentions if m.kind == "org" and clause[0] <= m.start < clause[1]]
+        if orgs:
+            forum = next((m for m in orgs if m.form == "forum"), orgs[-1])
+            ctx.__dict__.setdefault("forums", []).append(forum)
+            return forum
+        if cues.FORUM_ANAPHOR_RE.search(text, clause[0], clause[1]) or re.search(
+                r"\bopening remarks\b|\bremarks\b", text[clause[0]:clause[1]]):
+            forums = ctx.__dict__.get("forums") or []
+            if forums:
+                return forums[-1]
+        return None
+
+    def _parties(self, text: str, event_type: str, clause_actors: list[Actor],
+                 sentence_actors: list[Actor], first: int, clause_text: str, ctx: Context,
+                 forum: Mention | None) -> list[list[Actor]]:
+        actors = _distinct(clause_actors)
+        if len({a.party for a in actors}) < 2 and event_type not in ("speech",):
+            wider = _distinct(sentence_actors)
+            if len({a.party for a in wider}) > len({a.party for a in actors}):
+                actors = wider
+        if event_type == "speech":
+            return self._speech_parties(actors, forum, ctx, first)
+        if len({a.party for a in actors}) < 2:
+            actors = self._complete(actors, event_type, clause_text, ctx)
+        if len({a.party for a in actors}) < 2:
+            return []
+        subjects = [a for a in actors if a.start < first]
+        objects = [a for a in actors if a.start >= first]
+        group = bool(cues.GROUP_EVENT_RE.search(clause_text))
+        split = bool(cues.SPLIT_EVENT_RE.search(clause_text)) or event_type == "message"
+        if split and not group and subjects and objects:
+            if len(subjects) == 1 and len({a.party for a in objects}) >= 2:
+                return [[subjects[0], o] for o in objects if o.party != subjects[0].party]
+            if len(subjects) >= 2 and len(objects) == 1 and len(
+                    {a.party for a in subjects}) >= 2:
+                return [[sub, objects[0]] for sub in subjects if sub.party != objects[0].party]
+        return [actors]
+
+    @staticmethod
+    def _speech_parties(actors: list[Actor], forum: Mention | None, ctx: Context,
+                        first: int) -> list[list[Actor]]:
+        if forum is None:
+            return []
+        speakers = [a for a in actors if a.org != forum.keys[0]]
+        if not speakers and ctx.last_subject is not None:
+            speakers = [ctx.last_subject]
+        if not speakers:
+            return []
+        forum_actor = Actor(forum.text, None, forum.keys[0], forum.start, forum.end, None, None,
+                            via="forum")
+        return [[speaker, forum_actor] for speaker in speakers[:3]]
+
+    @staticmethod
+    def _complete(actors: list[Actor], event_type: str, clause_text: str,
+                  ctx: Context) -> list[Actor]:
+        """Add the other party from context when the clause names only one."""
+        parties = {a.party for a in actors}
+        if cues.GROUP_ANAPHOR_RE.search(clause_text) and ctx.last_parties:
+            merged = _distinct(actors + ctx.last_parties)
+            if len({a.party for a in merged}) >= 2:
+                return merged
+        if not actors:
+            return actors
+        if cues.PRONOUN_RE.search(clause_text) or event_type in ("message",):
+            pool: list[Actor] = []
+            if event_type == "message" and ctx.focus is not None:
+                pool.append(ctx.focus)
+            pool.extend(reversed(ctx.last_parties))
+            pool.extend(reversed(ctx.recent))
+            for other in pool:
+                if other.party not in parties:
+                    return [*actors, other]
+        return actors
+
+    # -------------------------------------------------------------------- date
+    def _date(self, text: str, s: _Sentence, clause: tuple[int, int], first: int, status: str,
+              anchor: dt.date | None, last_date: tuple[str | None, str, int] | None,
+              index: int) -> tuple[str | None, str, bool]:
+        future = status == "planned"
+        in_clause = [d for d in s.dates if clause[0] <= d.start < clause[1]]
+        pool = in_clause or s.dates
+        if pool:
+            best = min(pool, key=lambda d: (abs(d.start - first) + (0 if d.start > first
+                                                                     else 5)))
+            value, precision = resolve(best, anchor, future)
+            if value:
+                return value, precision, True
+        if last_date and last_date[0] and (
+                cues.CONTINUATION_RE.search(text, s.span.start, s.span.end)
+                or index - last_date[2] <= 2):
+            return last_date[0], last_date[1], False
+        if future or anchor is None:
+            return None, "unknown", False
+        return anchor.isoformat(), "day", False
+
+
+_TYPE_GROUPS: dict[str, set[str]] = {
+    "phone_call": {"phone"}, "video_meeting": {"video", "meeting", "consult"},
+    "meeting": {"meeting", "callon", "consult"}, "consult": {"consult"},
+    "speech": {"speech", "video"}, "message": {"message"},
+}
+
+
+def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
+                in_person_article: bool) -> str | None:
+    if "phone" in kinds:
+        return "phone_call"
+    if "video" in kinds:
+        if "speech" in kinds or (VIDEO_MESSAGE_RE.search(clause_text) and has_forum):
+            return "speech" if has_forum else None
+        if kinds & {"meeting", "consult", "message"} or has_forum:
+            return "video_meeting"
+        return None
+    if "speech" in kinds and has_forum:
+        return "speech"
+    if "message" in kinds:
+        return "message"
+    if "callon" in kinds or "meeting" in kinds:
+        return "meeting"
+    if "consult" in kinds:
+        lowered = clause_text.lower()
+        if re.search(r"\b(?:talks|negotiations)\b", lowered) and (
+                LOCATION_RE.search(clause_text) or in_person_article):
+            return "meeting"
+        return "consult"
+    return None
+
+
+def _status(text: str, c_start: int, c_end: int, first: int, clause_text: str) -> str:
+    window = text[max(c_start, first - 70):first]
+    if cues.PLANNED_RE.search(window) and not cues.PAST_RE.search(window):
+        return "planned"
+    if re.search(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
+                 r"in the coming days|in the future)\b", clause_text, re.IGNORECASE):
+        return "planned"
+    return "occurred"
+
+
+def _counted(text: str, c_start: int, m: re.Match[str]) -> bool:
+    """A trigger preceded by a count ("three phone calls") belongs to a tally."""
+    before = text[max(c_start, m.start() - 40):m.start()]
+    return bool(cues.COUNT_BEFORE_RE.search(before)) and m.group().lower().endswith("s") \
+        and m.lastgroup in ("phone", "meeting", "consult", "video", "message", "speech")
+
+
+def _real_trigger(text: str, m: re.Match[str]) -> bool:
+    word = m.group().lower()
+    if m.lastgroup == "phone" and word.startswith("call") and (
+            NOT_PHONE_CALL_RE.match(text, m.end())
+            or SO_CALLED_RE.search(text, max(0, m.start() - 3), m.start())):
+        return False
+    if m.lastgroup == "speech" and word.startswith("address"):
+        # "address the concerns" is not a speech; a forum must follow.
+        return bool(re.match(r"\s+(?:to\s+)?(?:the|a|an|this)\s+(?:\w+\s+){0,6}"
+                             r"(?:meeting|summit|assembly|session|forum|event|conference|"
+                             r"congress|parliament|nation|ceremony|gathering|dialogue|"
+                             r"[A-Z])", text[m.end():m.end() + 80])
+                    or re.match(r"\s+(?:to|at)\b", text[m.end():m.end() + 5])
+                    or (word in ("address",) and bool(re.search(
+                        r"\b(?:special|keynote|video|opening|an|his|her)\s+$",
+                        text[max(0, m.start() - 20):m.start()]))))
+    return True
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [start]
+    for m in CLAUSE_BREAK_RE.finditer(text, start, end):
+        cuts.append(m.start())
+    cuts.append(end)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _distinct(actors: list[Actor]) -> list[Actor]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Actor] = []
+    for actor in actors:
+        key = (actor.person or actor.name, actor.party)
+        if key in seen or any(a.person and a.person == actor.person for a in out):
+            continue
+        seen.add(key)
+        out.append(actor)
+    return out
+
+
+def _title_before(titles: list[TitleMatch], pos: int, text: str) -> str:
+    for title in reversed(titles):
+        if title.end <= pos and re.fullmatch(r"[\s,]*(?:\w+\.?\s+)?", text[title.end:pos]):
+            return title.phrase
+        if title.end <= pos:
+            break
+    return ""
+
+
+def _cameo_mode(event_type: str, clause_text: str) -> tuple[str, str | None]:
+    if event_type == "phone_call":
+        return "041", "phone"
+    if event_type == "video_meeting":
+        return "040", "virtual"
+    if event_type == "meeting":
+        if THIRD_PLACE_RE.search(clause_text):
+            return "044", "third-party"
+        if HOST_RE.search(clause_text):
+            return "043", "visit"
+        return "042", "visit"
+    if event_type == "message" and MESSAGE_WORD_RE.search(clause_text):
+        return "018", None
+    return TYPE_INFO[event_type][0], None
+
+
+def _rule_name(triggers: list[re.Match[str]]) -> str:
+    return "+".join(sorted({m.lastgroup or "" for m in triggers}))
+
+
+def _to_date(value: str) -> dt.date | None:
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        if len(value) == 7:
+            return dt.date(int(value[:4]), int(value[5:7]), 15)
+        return dt.date(int(value[:4]), 7, 1)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------- merging
+def _dates_compatible(a: Candidate, b: Candidate) -> bool:
+    if not a.date or not b.date:
+        return True
+    if not a.date_explicit or not b.date_explicit:
+        return True
+    n = min(len(a.date), len(b.date))
+    return a.date[:n] == b.date[:n]
+
+
+def _types_compatible(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return {a, b} <= set(MEDIUM_RANK) and "consult" in (a, b)
+
+
+def merge(candidates: list[Candidate]) -> list[Candidate]:
+    """One record per interaction: same parties, compatible type and date."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        target = next((e for e in out if e.status == cand.status
+                       and e.party_set() == cand.party_set()
+                       and _types_compatible(e.type, cand.type)
+                       and _dates_compatible(e, cand)), None)
+        if target is None:
+            out.append(cand)
+            continue
+        _absorb(target, cand)
+    return out
+
+
+def _absorb(target: Candidate, cand: Candidate) -> None:
+    if MEDIUM_RANK.get(cand.type, 1) > MEDIUM_RANK.get(target.type, 1):
+        target.type, target.cameo, target.plover_mode = cand.type, cand.cameo, cand.plover_mode
+        target.rule = cand.rule
+    if (cand.date_explicit and not target.date_explicit) or (
+            cand.date_explicit == target.date_explicit and cand.date and target.date
+            and len(cand.date) > len(target.date)):
+        target.date, target.precision = cand.date, cand.precision
+        target.date_explicit = cand.date_explicit
+    for span in cand.spans:
+        if span not in target.spans:
+            target.spans.append(span)
+    known = {a.person or a.name for a in target.parties}
+    for actor in cand.parties:
+        if actor.via == "name" and actor.person and actor.person not in known:
+            # A named person replaces a title-only placeholder of the same party.
+            target.parties = [a for a in target.parties
+                              if not (a.party == actor.party and a.person is None)]
+            target.parties.append(actor)
+            known.add(actor.person)
+    target.confidence = min(0.95, target.confidence + 0.1)

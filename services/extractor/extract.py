@@ -1,0 +1,47 @@
+"""The public entry point: `extract(text, published) -> {"events", "tallies"}`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from .engine import TYPE_INFO, Candidate, Engine
+from .reference import get_reference
+from .tallies import extract_tallies
+
+EXTRACTOR_VERSION = "0.1.0"
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Engine:
+    return Engine(get_reference())
+
+
+def extract(text: str, published: dt.date | None) -> dict:
+    """Events and tallies of one article, in the gold format plus extra fields."""
+    if not text:
+        return {"events": [], "tallies": []}
+    engine = _engine()
+    events = [_event_record(text, c) for c in engine.run(text, published)]
+    tallies = extract_tallies(text, published)
+    return {"events": events, "tallies": tallies}
+
+
+def _event_record(text: str, c: Candidate) -> dict:
+    _, plover_type, channel = TYPE_INFO[c.type]
+    start, end = c.evidence
+    return {
+        "type": c.type,
+        "date": c.date,
+        "precision": c.precision if c.date else "unknown",
+        "participants": [a.record() for a in c.parties],
+        "status": c.status,
+        "evidence": text[start:end],
+        "evidence_spans": [list(span) for span in c.spans],
+        "cameo": c.cameo,
+        "plover_type": plover_type,
+        "plover_mode": c.plover_mode,
+        "channel": channel,
+        "confidence": round(c.confidence, 2),
+        "rule": c.rule,
+    }

@@ -1,0 +1,57 @@
+"""Sentence and paragraph segmentation with character offsets into the original text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that end with a period without ending a sentence.
+ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "col", "lt", "sgt", "prof", "rev", "gov",
+    "sen", "rep", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "no", "vs", "inc", "ltd", "co", "corp", "dept", "est", "fig", "h.e", "hon", "mt",
+    "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m", "i.e", "e.g", "etc",
+})
+_BOUNDARY_RE = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n")
+_WORD_BEFORE_RE = re.compile(r"([\w.]+)[.!?]+[\"”’')\]]*\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+def _is_abbreviation(text: str, cut: int) -> bool:
+    m = _WORD_BEFORE_RE.search(text, max(0, cut - 12), cut)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    # Single letters are initials ("Joseph R. Biden").
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences as (start, end) spans; a blank line starts a new paragraph."""
+    sentences: list[Sentence] = []
+    start, paragraph = 0, 0
+    for m in _BOUNDARY_RE.finditer(text):
+        if m.group() != "\n" and _is_abbreviation(text, m.end()):
+            continue
+        end = m.start() + len(m.group().rstrip())
+        _append(text, sentences, start, end, paragraph)
+        if m.group() == "\n":
+            paragraph += 1
+        start = m.end()
+    _append(text, sentences, start, len(text), paragraph)
+    return sentences
+
+
+def _append(text: str, sentences: list[Sentence], start: int, end: int, paragraph: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start > 1:
+        sentences.append(Sentence(start, end, paragraph))
