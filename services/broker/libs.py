@@ -25,7 +25,7 @@ def ensure_kafka_libs(config: BrokerConfig) -> Path:
     libs_dir = cache_dir / "libs"
     expected_marker = _marker_text(config.kafka_version)
     # A lock, because two processes (CLI + a test session) may race on a cold cache.
-    with _file_lock(cache_dir / ".lock"):
+    with file_lock(cache_dir / ".lock"):
         if _marker_matches(cache_dir, expected_marker) and _has_kafka_jar(libs_dir):
             return libs_dir
         _download_libs(config.kafka_version, cache_dir, libs_dir)
@@ -92,7 +92,7 @@ def _run_maven(command: list[str], cwd: Path) -> None:
 
 
 @contextmanager
-def _file_lock(lock_path: Path) -> Iterator[None]:
+def file_lock(lock_path: Path) -> Iterator[None]:
     with lock_path.open("a") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:

@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 
 from services.broker.config import HOST, BrokerConfig, BrokerUnavailable
-from services.broker.libs import ensure_kafka_libs
+from services.broker.libs import ensure_kafka_libs, file_lock
 from services.broker.readiness import wait_for_metadata, wait_until_ready
 
 JVM_PERFORMANCE_OPTS = (
@@ -76,8 +76,14 @@ class BrokerPaths:
 def start_broker(config: BrokerConfig, timeout: float = 90.0) -> str:
     """Start the broker (or reuse ours if already up) and return "127.0.0.1:<port>"."""
     paths = BrokerPaths(config.data_dir.absolute())
-    running_pid = _running_pid(paths)
-    if running_pid is not None:
+    paths.root.mkdir(parents=True, exist_ok=True)
+    # Two starters on one data dir (CLI + test session) must not launch two JVMs.
+    with file_lock(paths.root / ".start.lock"):
+        return _start_locked(paths, config, timeout)
+
+
+def _start_locked(paths: BrokerPaths, config: BrokerConfig, timeout: float) -> str:
+    if _running_pid(paths) is not None:
         _check_same_port(paths, config)
         wait_until_ready(config.bootstrap, timeout)
         return config.bootstrap
