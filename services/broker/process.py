@@ -259,7 +259,8 @@ def _format_storage_once(paths: BrokerPaths, java: str, libs_dir: Path) -> None:
     command = [
         java, FORMAT_HEAP, *_logging_opts(paths), "-cp", str(libs_dir / "*"),
         "kafka.tools.StorageTool", "format",
-        "-t", _cluster_id(paths), "-c", str(paths.server_properties),
+        # "=" form: a generated id may start with "-", which argparse would take for a flag.
+        f"--cluster-id={_cluster_id(paths)}", "-c", str(paths.server_properties),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
