@@ -44,8 +44,10 @@ class AggregatorTables:
 
 
 def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> faust.Table:
+    # The app's default key serializer is "raw": a str key "CHN" is the bytes b"CHN", the
+    # same bytes that key the stream writing it, so table_route finds the owning worker.
     return app.Table(name, default=None, partitions=settings.partitions, key_type=str,
-                     key_serializer="raw", value_serializer="json", help=help_text)
+                     help=help_text)
 
 
 def build_tables(app: faust.App, settings: Settings) -> AggregatorTables:

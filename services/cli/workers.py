@@ -27,8 +27,15 @@ def build_app(settings: Settings, service: str, web_port: int | None = None):  #
 def run_worker(settings: Settings, service: str, web_port: int | None,
                loglevel: str | None) -> int:
     """Run the worker until SIGINT/SIGTERM (blocks)."""
+    import asyncio
+
     from faust import Worker
 
+    from services.common.kafka import ensure_topics
+
+    # Topics are created with their configs (sizes, compaction) before Faust would
+    # auto-create them with defaults.
+    asyncio.run(ensure_topics(settings))
     app = build_app(settings, service, web_port)
     worker = Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
                     redirect_stdouts=False)

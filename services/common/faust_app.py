@@ -18,14 +18,15 @@ def make_app(service: str, settings: Settings, *, web_port: int,
              **overrides: Any) -> faust.App:
     """A Faust app named ``<prefix>-<service>`` on the configured broker."""
     app_id = f"{settings.app_prefix}-{service}"
+    datadir = settings.data_dir / "workers" / f"{app_id}-{web_port}"
+    datadir.parent.mkdir(parents=True, exist_ok=True)
     options: dict[str, Any] = {
         "broker": f"kafka://{settings.bootstrap.replace(',', ';kafka://')}",
         "store": settings.store,
-        "datadir": str(settings.data_dir / "workers" / f"{app_id}-{web_port}"),
+        "datadir": str(datadir),
         "web_port": web_port,
         "web_host": settings.web_host,
         "web_bind": settings.web_host,
-        "web_transport": "aiohttp://",
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication_factor,
         "topic_allow_declare": True,

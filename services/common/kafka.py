@@ -37,6 +37,7 @@ async def ensure_topics(settings: Settings, *, attempts: int = 30) -> None:
     await _retry(admin.start, attempts=attempts)
     try:
         existing = set(await admin.list_topics())
+        await _check_partitions(admin, settings, existing)
         wanted = [NewTopic(name, settings.partitions, settings.replication_factor,
                            topic_configs=config)
                   for name, config in topic_configs(settings).items() if name not in existing]
@@ -45,6 +46,28 @@ async def ensure_topics(settings: Settings, *, attempts: int = 30) -> None:
                 await admin.create_topics(wanted)
     finally:
         await admin.close()
+
+
+class TopicMismatch(RuntimeError):
+    """An existing topic has another partition count than Parley is configured for."""
+
+
+async def _check_partitions(admin: AIOKafkaAdminClient, settings: Settings,
+                            existing: set[str]) -> None:
+    """Refuse to run on topics whose partition count differs from PARLEY_PARTITIONS.
+
+    Tables are co-partitioned with the streams that write them; a topic with
+    another count would silently route keys to the wrong worker.
+    """
+    ours = [t for t in topic_configs(settings) if t in existing]
+    if not ours:
+        return
+    for meta in await admin.describe_topics(ours):
+        count = len(meta.get("partitions", []))
+        if count and count != settings.partitions:
+            raise TopicMismatch(
+                f"topic {meta['topic']!r} has {count} partitions but PARLEY_PARTITIONS is "
+                f"{settings.partitions}; set PARLEY_PARTITIONS={count} or recreate the topic")
 
 
 def producer_options(settings: Settings) -> dict[str, Any]:

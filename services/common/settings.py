@@ -88,6 +88,10 @@ class Settings:
             values[f.name] = _coerce(f.type, raw, f.metadata["env"])
         return cls(**values)
 
+    def to_env(self) -> dict[str, str]:
+        """The environment that makes ``from_env`` rebuild these settings (for child workers)."""
+        return {f.metadata["env"]: str(getattr(self, f.name)) for f in fields(self)}
+
     @property
     def bootstrap(self) -> str:
         """The servers to connect to: the given ones, else the local broker."""
