@@ -63,6 +63,7 @@ class Context:
     last_subject: Actor | None = None
     last_parties: list[Actor] = field(default_factory=list)     # parties of the last event
     focus: Actor | None = None                                  # first named person
+    forums: list[Mention] = field(default_factory=list)         # organisations named so far
 
     def remember(self, actors: list[Actor]) -> None:
         for actor in actors:

@@ -13,34 +13,42 @@ TRIGGER_RE = re.compile(
     r"(?P<cancel>\b(?:cancel(?:l?ed|s|ling)?|call(?:ed|s|ing)? off|scrap(?:ped|s)?|"
     r"postpone[ds]?|rules? out|ruled out|refused|declined|snubbed)\b)"
     r"|(?P<invite>\b(?:invit(?:ed|es|ation|ations)|accepted an invitation)\b)"
-    r"|(?P<callon>\bcall(?:ed|s|ing)? on\b(?=\s+(?:[A-Z]|the |his |her )))"
+    r"|(?P<callon>\bcall(?:ed|s|ing)? on\b(?=\s+(?:President|Prime|King|Queen|Emir|Chancellor|"
+    r"Premier|Sultan|[A-Z][a-z]+ [A-Z][a-z]+)(?![^.]{0,60}\bto\b)))"
     r"|(?P<phone>\b(?:phone[ds]?|telephone[ds]?|telephonic|phoning|call(?:ed|s)?|dialled|dialed|"
     r"phone-call|phonecall)\b)"
     r"|(?P<video>\b(?:video|videoconferenc\w*|virtual(?:ly)?|online|teleconferenc\w*|"
     r"video-link|via link|web(?:inar|cast))\b)"
-    r"|(?P<message>\b(?:message|messages|letter|letters|congratulat\w*|condolence\w*|telegram|"
+    r"|(?P<message>\b(?:(?:(?:sent|send|sends|sending|congratulatory|condolence|written|video)"
+    r"\s+(?:\w+\s+)?)message|messages?(?=\s+(?:to|of)\b)|letter|letters|congratulat\w*|"
+    r"condolence\w*|telegram|"
     r"felicitation\w*|wrote|written|sympath(?:y|ies)|greetings)\b)"
-    r"|(?P<speech>\b(?:speech|speeches|address(?:ed|es|ing)?|remarks|keynote|lecture|"
+    r"|(?P<speech>\b(?:speech|speeches|address(?:ed|es|ing)?|remarks|lecture|"
     r"spoke at|speaking at|speaks at)\b)"
     r"|(?P<meeting>\b(?:met|meet|meets|meeting|meetings|visit(?:s|ed|ing)?|hosted|hosts|"
     r"received|receives|greeted|greets|welcomed|welcomes|summit|summits|sidelines?|"
     r"face-to-face|in person|in-person|dinner|lunch|luncheon|banquet|shak(?:es|ing) hands|"
-    r"shook hands|tete-a-tete|tête-à-tête|bilateral|trilateral)\b)"
+    r"shook hands|tete-a-tete|tête-à-tête)\b)"
     r"|(?P<consult>\b(?:spoke|speak|speaks|speaking|talked|talk|talks|discussed|discuss|"
     r"discussion|discussions|conversation|conversations|consultations?|exchanged views|"
-    r"interacted|negotiations)\b)",
+    r"interacted|round of negotiations|(?:hold|held|holding) (?:\w+ ){0,3}negotiations)\b)",
     re.IGNORECASE,
 )
 
 # Words in the few tokens before a trigger that make the event planned.
 PLANNED_RE = re.compile(
-    r"\b(?:will|shall|would|'ll|to (?:meet|hold|visit|have|pay|speak|talk|attend|host|call)|"
-    r"scheduled|expected|set to|due to|plans?|planned|planning|intends?|intend(?:ed|s)|"
-    r"agreed to|agree to|look(?:s|ed|ing)? forward|hopes?|hoped|hoping|upcoming|"
-    r"forthcoming|is to|are to|next|wants? to|proposed|seek(?:s|ing)? to|ahead of|"
-    r"preparing|prepare|may|might|could|possible|potential)\b",
+    r"\b(?:will|shall|'ll|scheduled|expected|set to|due to|plans? to|planned|planning|"
+    r"intends?|intend(?:ed|s)|agreed to|agree to|look(?:s|ed|ing)? forward|hopes?|hoped|"
+    r"hoping|upcoming|forthcoming|is to|are to|next|wants? to|proposed|seek(?:s|ing)? to|"
+    r"preparing|prepare|would|possible|potential)\b",
     re.IGNORECASE,
 )
+# "Kishida to meet Xi": planned unless a past verb carries the infinitive ("went to attend").
+WEAK_PLANNED_RE = re.compile(r"\bto (?:meet|hold|visit|have|pay|speak|talk|host|call)\b",
+                             re.IGNORECASE)
+PAST_VERB_RE = re.compile(
+    r"\b(?:went|travel+ed|came|arrived|left|flew|headed|was|were|had|did|stayed|used)\b",
+    re.IGNORECASE)
 PAST_RE = re.compile(
     r"\b(?:last|previously|earlier|ago|had met|had spoken|had held|was held|were held|"
     r"took place|since)\b", re.IGNORECASE)
@@ -52,7 +60,7 @@ GROUP_ANAPHOR_RE = re.compile(
     r"\b(?:the two (?:leaders|presidents|prime ministers|ministers|foreign ministers|heads of "
     r"state|sides|men|top diplomats|diplomats|officials)|both (?:leaders|presidents|sides|"
     r"ministers)|the (?:leaders|presidents|ministers|foreign ministers|top diplomats|"
-    r"senior diplomats)|they|their|the two)\b",
+    r"senior diplomats)|they|their|the two|bilateral)\b",
     re.IGNORECASE,
 )
 # Words that put the previous sentence's date on this one ("that afternoon").

@@ -45,8 +45,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("dmy", r"(?<![\d.])" + _DAY.format(g="d2") + _RANGE_TAIL + r"\s+(?:of\s+)?"
      + _MONTH.format(g="m2") + r"(?:,?\s*" + _YEAR.format(g="y2") + r")?"),
     # the 5th (of this month)
-    ("nth", r"\bthe\s+(?P<d3>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:anniversary|century|summit|"
-     r"session|meeting|round|time|edition|ministerial|plenary|congress|day))"),
+    ("nth", r"\bthe\s+(?P<d3>[0-3]?\d)(?:st|nd|rd|th)\b"
+     r"(?=\s*(?:[,.;)]|$|(?:of|and|at|in|on|to|this|last|when)\b))"),
     # early/mid/late September (2019), in June, this March, June this year
     ("month", r"(?:\b(?P<mmod>early|mid|late|earlier|in|this|last|next)[\s-]+)?"
      + _MONTH.format(g="m4") + r"(?:\s+(?:of\s+)?(?:" + _YEAR.format(g="y4")
@@ -325,6 +325,24 @@ def dateline_date(text: str, anchor: dt.date | None) -> dt.date | None:
     if value is not None and value > anchor + dt.timedelta(days=1):
         value = _safe_date(anchor.year - 1, month, day)
     return value
+
+
+def meta_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the date header and the dateline: their dates date the article,
+    not an event."""
+    spans: list[tuple[int, int]] = []
+    m = HEADER_RE.match(text)
+    if m:
+        spans.append(m.span())
+    line = DATELINE_RE.search(text, 0, 2500)
+    if line:
+        spans.append(line.span())
+    # "(UrduPoint News / Sputnik - 01st November, 2022)": a source line near the top.
+    spans.extend(m.span() for m in _SOURCE_PAREN_RE.finditer(text, 0, 400))
+    return spans
+
+
+_SOURCE_PAREN_RE = re.compile(r"\([^()\n]{0,80}\b(?:19|20)\d\d\)")
 
 
 def anchors(text: str, published: dt.date | None) -> tuple[dt.date | None, dt.date | None]:

@@ -20,18 +20,44 @@ from dataclasses import dataclass, field
 
 from . import cues
 from .actors import Actor, ActorResolver, Context, TitleMatch
-from .dates import DateMention, anchors, find_dates, resolve
+from .dates import DateMention, anchors, find_dates, meta_spans, resolve
 from .reference import Mention, Reference
 from .text import Sentence, split_sentences
 
 CLAUSE_BREAK_RE = re.compile(
-    r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as)\s+|\s+following\s+|"
+    r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
+    r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
     r"\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])")
 LOCATION_RE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+|\bhere\b|\bvisiting\b")
+REMOTE_ARTICLE_RE = re.compile(
+    r"\b(?:phone|telephone|video|virtual(?:ly)?|online|videoconferenc\w*)\b", re.IGNORECASE)
+HEADLINE_END_RE = re.compile(r"[.!?\"”’:]\s*$")
+SINCE_RE = re.compile(
+    r"\b(?:(?:since|until|till|before|by the end of|from)\s+(?:[\w’'-]+\s+){0,4}|"
+    r"(?:scheduled|set|slated|planned) for\s+|(?:took|taking|assumed|assuming) office\s+"
+    r"(?:\w+\s+){0,3}|(?:elected|election)\s+(?:\w+\s+){0,2})$",
+    re.IGNORECASE)
+# "the meeting", "their talks": a reference back to an event already told.
+DEFINITE_BEFORE_RE = re.compile(
+    r"\b(?:the|this|that|their|its|our)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# Words that set the scene of a trigger rather than state it ("on the sidelines").
+CONTEXT_TRIGGER_BEFORE_RE = re.compile(
+    r"\b(?:during|after|before|ahead of|at|on|following|in)\s+(?:the|his|her|their|a)?\s*"
+    r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+CONTEXT_TRIGGER_WORDS = frozenset({"sidelines", "sideline", "in person", "in-person",
+                                   "face-to-face"})
+VISIT_TO_RE = re.compile(r"visit(?:s|ed|ing)?\s+to\s+(?:the\s+)?", re.IGNORECASE)
+FORUM_LINK_RE = re.compile(r"^(?:[^.;]{0,100}?\b(?:at|to|before|of|in|addressing|addressed)\s+)"
+                           r"(?:the\s+)?", re.IGNORECASE)
+YEAR_CONTEXT_RE = re.compile(r"\b(?:in|during|throughout)\s+$", re.IGNORECASE)
+THANKED_FOR_RE = re.compile(r"\bthank\w*\s+(?:[\w.’'-]+\s+){0,4}for (?:his|her|their)\b",
+                            re.IGNORECASE)
+CONSULT_VERB_RE = re.compile(r"\b(?:spoke|spoken|talked|conversation)\b", re.IGNORECASE)
 IN_PERSON_ARTICLE_RE = re.compile(
     r"\b(?:arrived|arrives|landed|visit(?:s|ed|ing)?|trip|sidelines?|in person|in-person|"
     r"face-to-face|met|hosted|welcomed|greeted)\b", re.IGNORECASE)
 NOT_PHONE_CALL_RE = re.compile(r"^\s+(?:for|to|upon|out|off)\b|^-", re.IGNORECASE)
+VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORECASE)
 SO_CALLED_RE = re.compile(r"so-$|so $", re.IGNORECASE)
 INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:\w+\s+){0,4}to\s+(?:visit|attend|come)\b|"
                              r"\binvitation to (?:visit|attend|come)\b", re.IGNORECASE)
@@ -67,6 +93,8 @@ class Candidate:
     cameo: str = ""
     plover_mode: str | None = None
     confidence: float = 0.6
+    headline: bool = False
+    anaphoric: bool = False
 
     def party_set(self) -> frozenset[str]:
         return frozenset(a.party for a in self.parties)
@@ -80,6 +108,7 @@ class _Sentence:
     mentions: list[Mention]
     dates: list[DateMention]
     titles: list[TitleMatch]
+    headline: bool = False
 
 
 class Engine:
@@ -99,14 +128,27 @@ class Engine:
         publication, anchor = anchors(text, published)
         sentences = self._sentences(text)
         ctx = Context(self.ref)
-        in_person_article = bool(IN_PERSON_ARTICLE_RE.search(text))
+        in_person_article = bool(IN_PERSON_ARTICLE_RE.search(text)) and not \
+            REMOTE_ARTICLE_RE.search(text)
         found: list[Candidate] = []
         last_date: tuple[str | None, str, int] | None = None
+        self._year = None
         for index, sentence in enumerate(sentences):
             events, last_date = self._sentence(text, sentence, index, sentences, ctx, anchor,
                                                publication, last_date, in_person_article)
             found.extend(events)
-        return merge(found)
+            self._year = self._context_year(text, sentence, self._year)
+        merged = merge(found)
+        return [c for c in merged if not c.headline]
+
+    @staticmethod
+    def _context_year(text: str, s: _Sentence, year: int | None) -> int | None:
+        """The year an article is about ("visits ... in 2019"), for day-months without one."""
+        for mention in s.dates:
+            if mention.kind == "year" and YEAR_CONTEXT_RE.search(
+                    text, max(0, mention.start - 12), mention.start):
+                year = mention.year
+        return year
 
     def _sentences(self, text: str) -> list[_Sentence]:
         spans = split_sentences(text)
@@ -122,9 +164,16 @@ class Engine:
         for mention in self.ref.find_mentions(text):
             if (b := bucket_of(mention.start)) is not None:
                 b.mentions.append(mention)
+        meta = meta_spans(text)
         for date in find_dates(text):
+            if any(a <= date.start < b for a, b in meta):
+                continue
             if (b := bucket_of(date.start)) is not None:
                 b.dates.append(date)
+        for i, bucket in enumerate(buckets[:4]):
+            sentence_text = text[bucket.span.start:bucket.span.end]
+            bucket.headline = (i == 0 or "\n" in text[buckets[i - 1].span.end:bucket.span.start]) \
+                and len(sentence_text) < 160 and not HEADLINE_END_RE.search(sentence_text)
         if self.title_re is not None:
             for m in self.title_re.finditer(text):
                 if (b := bucket_of(m.start())) is not None:
@@ -157,18 +206,29 @@ class Engine:
                     events.extend(event)
         named = [a for a in actors if a.via != "group"]
         ctx.remember(named)
+        ctx.forums.extend(m for m in s.mentions if m.kind == "org")
         subjects = [a for a in named if a.start < (triggers[0].start() if triggers else end)]
         if subjects:
             ctx.last_subject = subjects[0]
         elif named and not triggers:
             ctx.last_subject = named[0]
-        if events:
-            ctx.last_parties = [a for a in events[-1].parties if a.org is None or a.country]
-        if s.dates:
-            value, precision = resolve(s.dates[-1], anchor)
+        bilateral = [e for e in events if e.type != "speech"]
+        if bilateral:
+            ctx.last_parties = list(bilateral[-1].parties)
+        usable = [d for d in s.dates if not SINCE_RE.search(text, max(0, d.start - 40), d.start)]
+        if usable:
+            value, precision = resolve(usable[-1], self._year_anchor(usable[-1], anchor))
             if value:
                 last_date = (value, precision, index)
         return events, last_date
+
+    def _year_anchor(self, mention: DateMention, anchor: dt.date | None) -> dt.date | None:
+        """Day-months without a year take the year the article is about, if it names one."""
+        year = getattr(self, "_year", None)
+        if (anchor is None or year is None or year >= anchor.year or mention.year is not None
+                or mention.kind not in ("absolute", "month") or mention.unit):
+            return anchor
+        return dt.date(year, 12, 31)
 
     @staticmethod
     def _rough_date(s: _Sentence, anchor: dt.date | None,
@@ -192,6 +252,9 @@ class Engine:
             actor = self.resolver.person_actor(mention, on, ctx, hint)
             if actor is not None:
                 actors.append(actor)
+        pronoun = self._pronoun_subject(text, s, actors, ctx)
+        if pronoun is not None:
+            actors.append(pronoun)
         subject = actors[0] if actors else ctx.last_subject
         for title in s.titles:
             if any(a.start <= title.start < a.end for a in actors):
@@ -199,6 +262,22 @@ class Engine:
             actors.extend(self.resolver.title_actors(text, title, mentions, on, ctx, subject))
         actors.sort(key=lambda a: a.start)
         return actors
+
+    @staticmethod
+    def _pronoun_subject(text: str, s: _Sentence, actors: list[Actor],
+                         ctx: Context) -> Actor | None:
+        """"He held talks with ...": the last single subject, at the pronoun."""
+        if ctx.last_subject is None:
+            return None
+        m = re.search(r"\b(?:[Hh]e|[Ss]he)\b", text[s.span.start:s.span.end])
+        if not m:
+            return None
+        pos = s.span.start + m.start()
+        if any(a.start < pos for a in actors):
+            return None
+        last = ctx.last_subject
+        return Actor(last.name, last.country, last.org, pos, pos + len(m.group()), last.role,
+                     last.person, via="pronoun")
 
     # ------------------------------------------------------------------ clause
     def _clause_event(self, text: str, s: _Sentence, clause: tuple[int, int],
@@ -219,14 +298,17 @@ class Engine:
         kinds = {m.lastgroup for m in triggers} - {"invite"}
         if not kinds:
             return None
-        forum = self._forum(text, s, clause, ctx)
+        forum = self._forum(text, s, clause, ctx, triggers)
         event_type = _event_type(kinds, clause_text, forum is not None, in_person_article)
         if event_type is None:
             return None
-        first = min(m.start() for m in triggers if m.lastgroup in _TYPE_GROUPS[event_type]) \
-            if any(m.lastgroup in _TYPE_GROUPS[event_type] for m in triggers) \
-            else triggers[0].start()
-        status = _status(text, c_start, c_end, first, clause_text)
+        main = _main_trigger(text, triggers, event_type)
+        first = main.start()
+        if event_type == "meeting" and self._visit_without_host(text, s, triggers, actors):
+            return None
+        status = _status(text, c_start, first, clause_text)
+        anaphoric = bool(DEFINITE_BEFORE_RE.search(text, max(c_start, first - 30), first)) \
+            and not (kinds & {"phone", "video"})
         clause_actors = [a for a in actors if c_start <= a.start < c_end]
         sentence_actors = actors
         parties_lists = self._parties(text, event_type, clause_actors, sentence_actors, first,
@@ -243,21 +325,44 @@ class Engine:
                                                                          s.span.end),
                 [(s.span.start, s.span.end)], rule=f"{event_type}:{_rule_name(triggers)}",
                 cameo=cameo, plover_mode=mode,
-                confidence=0.8 if explicit else 0.6))
+                confidence=0.8 if explicit else 0.6, headline=s.headline,
+                anaphoric=anaphoric))
         return events
 
-    def _forum(self, text: str, s: _Sentence, clause: tuple[int, int],
-               ctx: Context) -> Mention | None:
+    @staticmethod
+    def _visit_without_host(text: str, s: _Sentence, triggers: list[re.Match[str]],
+                            actors: list[Actor]) -> bool:
+        """"his recent visit to Israel": a visit to a country none of the parties acts for."""
+        meeting_words = [m for m in triggers if m.lastgroup in ("meeting", "callon")]
+        if not meeting_words or any(not m.group().lower().startswith("visit")
+                                    for m in meeting_words):
+            return False
+        for m in meeting_words:
+            to = VISIT_TO_RE.match(text, m.start())
+            if not to:
+                return False
+            place = next((x for x in s.mentions if x.start == to.end()), None)
+            if place is None or place.kind != "country":
+                return False
+            if any(a.country == place.keys[0] for a in actors):
+                return False
+        return True
+
+    def _forum(self, text: str, s: _Sentence, clause: tuple[int, int], ctx: Context,
+               triggers: list[re.Match[str]]) -> Mention | None:
+        """The forum a speech is given at: an organisation named after the speech word
+        ("speech to the UN General Assembly"), else the last one named before."""
+        speech = [m for m in triggers if m.lastgroup in ("speech", "video", "message")]
         orgs = [m for m in s.mentions if m.kind == "org" and clause[0] <= m.start < clause[1]]
-        if orgs:
-            forum = next((m for m in orgs if m.form == "forum"), orgs[-1])
-            ctx.__dict__.setdefault("forums", []).append(forum)
-            return forum
-        if cues.FORUM_ANAPHOR_RE.search(text, clause[0], clause[1]) or re.search(
-                r"\bopening remarks\b|\bremarks\b", text[clause[0]:clause[1]]):
-            forums = ctx.__dict__.get("forums") or []
-            if forums:
-                return forums[-1]
+        for word in speech:
+            for org in orgs:
+                if org.start > word.start() and FORUM_LINK_RE.match(text[word.end():org.start]):
+                    return org
+        if orgs and not speech:
+            return orgs[-1]
+        if (cues.FORUM_ANAPHOR_RE.search(text, clause[0], clause[1]) or re.search(
+                r"\bremarks\b", text[clause[0]:clause[1]])) and ctx.forums:
+            return ctx.forums[-1]
         return None
 
     def _parties(self, text: str, event_type: str, clause_actors: list[Actor],
@@ -276,6 +381,8 @@ class Engine:
             return []
         subjects = [a for a in actors if a.start < first]
         objects = [a for a in actors if a.start >= first]
+        if event_type == "message" and THANKED_FOR_RE.search(clause_text):
+            subjects, objects = objects, subjects
         group = bool(cues.GROUP_EVENT_RE.search(clause_text))
         split = bool(cues.SPLIT_EVENT_RE.search(clause_text)) or event_type == "message"
         if split and not group and subjects and objects:
@@ -305,7 +412,8 @@ class Engine:
                   ctx: Context) -> list[Actor]:
         """Add the other party from context when the clause names only one."""
         parties = {a.party for a in actors}
-        if cues.GROUP_ANAPHOR_RE.search(clause_text) and ctx.last_parties:
+        group = cues.GROUP_ANAPHOR_RE.search(clause_text)
+        if group and ctx.last_parties and (actors or group.start() < len(clause_text) // 2):
             merged = _distinct(actors + ctx.last_parties)
             if len({a.party for a in merged}) >= 2:
                 return merged
@@ -327,12 +435,14 @@ class Engine:
               anchor: dt.date | None, last_date: tuple[str | None, str, int] | None,
               index: int) -> tuple[str | None, str, bool]:
         future = status == "planned"
-        in_clause = [d for d in s.dates if clause[0] <= d.start < clause[1]]
-        pool = in_clause or s.dates
+        usable = [d for d in s.dates
+                  if not SINCE_RE.search(text, max(0, d.start - 30), d.start)]
+        in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
+        pool = in_clause or usable
         if pool:
-            best = min(pool, key=lambda d: (abs(d.start - first) + (0 if d.start > first
-                                                                     else 5)))
-            value, precision = resolve(best, anchor, future)
+            best = min(pool, key=lambda d: (_PRECISION_RANK.get(d.kind, 3),
+                                            abs(d.start - first) + (0 if d.start > first else 5)))
+            value, precision = resolve(best, self._year_anchor(best, anchor), future)
             if value:
                 return value, precision, True
         if last_date and last_date[0] and (
@@ -344,11 +454,29 @@ class Engine:
         return anchor.isoformat(), "day", False
 
 
+_PRECISION_RANK = {"absolute": 0, "weekday": 0, "relday": 0, "nth": 0, "month": 1, "relper": 2,
+                   "year": 3}
+
 _TYPE_GROUPS: dict[str, set[str]] = {
     "phone_call": {"phone"}, "video_meeting": {"video", "meeting", "consult"},
     "meeting": {"meeting", "callon", "consult"}, "consult": {"consult"},
     "speech": {"speech", "video"}, "message": {"message"},
 }
+
+
+def _main_trigger(text: str, triggers: list[re.Match[str]], event_type: str) -> re.Match[str]:
+    """The trigger that states the event: of the event's kind, not a scene-setting word
+    ("on the sidelines", "during the visit")."""
+    typed = [m for m in triggers if m.lastgroup in _TYPE_GROUPS[event_type]] or triggers
+    for m in typed:
+        word = m.group().lower()
+        if word in CONTEXT_TRIGGER_WORDS:
+            continue
+        if CONTEXT_TRIGGER_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()) and any(
+                other.start() > m.start() for other in typed):
+            continue
+        return m
+    return typed[0]
 
 
 def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
@@ -363,7 +491,7 @@ def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
         return None
     if "speech" in kinds and has_forum:
         return "speech"
-    if "message" in kinds:
+    if "message" in kinds and not ("consult" in kinds and CONSULT_VERB_RE.search(clause_text)):
         return "message"
     if "callon" in kinds or "meeting" in kinds:
         return "meeting"
@@ -376,9 +504,12 @@ def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
     return None
 
 
-def _status(text: str, c_start: int, c_end: int, first: int, clause_text: str) -> str:
-    window = text[max(c_start, first - 70):first]
+def _status(text: str, c_start: int, first: int, clause_text: str) -> str:
+    word_end = first + len(re.match(r"\S*", text[first:first + 30]).group())
+    window = INVITE_VISIT_RE.sub(" ", text[max(c_start, first - 70):word_end])
     if cues.PLANNED_RE.search(window) and not cues.PAST_RE.search(window):
+        return "planned"
+    if cues.WEAK_PLANNED_RE.search(window) and not cues.PAST_VERB_RE.search(window):
         return "planned"
     if re.search(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
                  r"in the coming days|in the future)\b", clause_text, re.IGNORECASE):
@@ -387,17 +518,23 @@ def _status(text: str, c_start: int, c_end: int, first: int, clause_text: str) -
 
 
 def _counted(text: str, c_start: int, m: re.Match[str]) -> bool:
-    """A trigger preceded by a count ("three phone calls") belongs to a tally."""
+    """A trigger inside a counted phrase ("three phone calls") belongs to a tally."""
+    if m.lastgroup not in ("phone", "meeting", "consult", "video", "message", "speech"):
+        return False
     before = text[max(c_start, m.start() - 40):m.start()]
-    return bool(cues.COUNT_BEFORE_RE.search(before)) and m.group().lower().endswith("s") \
-        and m.lastgroup in ("phone", "meeting", "consult", "video", "message", "speech")
+    if not cues.COUNT_BEFORE_RE.search(before):
+        return False
+    phrase = m.group().lower() + " " + (re.match(r"\s*([\w-]*)", text[m.end():m.end() + 20])
+                                        .group(1).lower())
+    return bool(re.search(r"\b\w+(?:s|es)\b", phrase.replace("talks", "talks")))
 
 
 def _real_trigger(text: str, m: re.Match[str]) -> bool:
     word = m.group().lower()
     if m.lastgroup == "phone" and word.startswith("call") and (
             NOT_PHONE_CALL_RE.match(text, m.end())
-            or SO_CALLED_RE.search(text, max(0, m.start() - 3), m.start())):
+            or SO_CALLED_RE.search(text, max(0, m.start() - 3), m.start())
+            or VIDEO_BEFORE_CALL_RE.search(text, max(0, m.start() - 12), m.start())):
         return False
     if m.lastgroup == "speech" and word.startswith("address"):
         # "address the concerns" is not a speech; a forum must follow.
@@ -458,7 +595,7 @@ def _cameo_mode(event_type: str, clause_text: str) -> tuple[str, str | None]:
 
 
 def _rule_name(triggers: list[re.Match[str]]) -> str:
-    return "+".join(sorted({m.lastgroup or "" for m in triggers}))
+    return "+".join(sorted({f"{m.lastgroup}({m.group().lower()})" for m in triggers}))
 
 
 def _to_date(value: str) -> dt.date | None:
@@ -495,7 +632,15 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
         target = next((e for e in out if e.status == cand.status
                        and e.party_set() == cand.party_set()
                        and _types_compatible(e.type, cand.type)
-                       and _dates_compatible(e, cand)), None)
+                       and _dates_compatible(e, cand)
+                       and (e.type not in ("message", "speech")
+                            or _same_actor(e.parties[0], cand.parties[0]))),
+                      None)
+        if target is None and cand.anaphoric:
+            # "the meeting", "their talks": the latest event whose parties include these.
+            target = next((e for e in reversed(out) if e.status == cand.status
+                           and cand.party_set() <= e.party_set()
+                           and e.type not in ("speech", "message")), None)
         if target is None:
             out.append(cand)
             continue
@@ -503,7 +648,19 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _same_actor(a: Actor, b: Actor) -> bool:
+    return (a.person or a.name) == (b.person or b.name)
+
+
 def _absorb(target: Candidate, cand: Candidate) -> None:
+    if cand.anaphoric and cand.party_set() < target.party_set():
+        target.spans.extend(s for s in cand.spans if s not in target.spans)
+        return
+    if target.headline and not cand.headline:
+        # The body tells the event better than a headline: its wording and date win.
+        target.headline = False
+        target.date, target.precision = cand.date, cand.precision
+        target.date_explicit, target.evidence = cand.date_explicit, cand.evidence
     if MEDIUM_RANK.get(cand.type, 1) > MEDIUM_RANK.get(target.type, 1):
         target.type, target.cameo, target.plover_mode = cand.type, cand.cameo, cand.plover_mode
         target.rule = cand.rule
