@@ -18,7 +18,13 @@ from .reference import Mention, Person, Reference
 _TITLE_FILLER_RE = re.compile(r"^(?:[\s,]|'s|’s|\bthen\b|-|\bnew\b|\btop\b|\bformer\b|\bthe\b|"
                               r"\bhis\b|\bher\b|\bnewly elected\b|\bincumbent\b|\bacting\b)*$",
                               re.IGNORECASE)
-_OF_RE = re.compile(r"^\s+(?:of|from|for)\s+(?:the\s+)?", re.IGNORECASE)
+_OF_RE = re.compile(r"\s+(?:of|from|for)\s+(?:the\s+)?", re.IGNORECASE)
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:a|an|as|any|every|each|no)\s+$", re.IGNORECASE)
+_UNKNOWN_NAME_RE = re.compile(
+    r"[\s,]*(?:(?:Dr|Mr|Mrs|Ms|Sheikh|Sir|H\.E)\.?\s+)?"
+    r"((?:[A-Z][\w'’.-]+|(?:bin|al|de|da|van|von|der))(?:\s+(?:[A-Z][\w'’.-]+|bin|al|de|da|"
+    r"van|von|der)){1,3})")
+_ORG_TITLE_ROLES = frozenset({"org_head", "leader", "head_of_state"})
 _LIST_GAP_RE = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+)(?:the\s+)?$", re.IGNORECASE)
 _NAME_GAP_RE = re.compile(r"^[\s,]*(?:(?:Mr|Mrs|Ms|Dr|H\.E|Sheikh|Sir)\.?\s+)?$")
 _APPOSITION_GAP_RE = re.compile(r"^\s*,\s*(?:the\s+|then\s+|then-)?$")
@@ -127,14 +133,19 @@ class ActorResolver:
         """Actors named only by a title; [] when a name follows the title."""
         parties, after_end = self._parties_after(text, title, mentions)
         if self._name_follows(text, after_end, mentions):
-            return []
+            return self._unknown_named(text, title, after_end, parties, mentions)
         if self._name_precedes_apposition(text, title, mentions):
             return []
         if not parties:
             parties = self._parties_before(text, title, mentions)
         roles = title.roles
         if not parties:
+            if _ARTICLE_BEFORE_RE.search(text, max(0, title.start - 8), title.start):
+                return []
             return self._definite(title, ctx)
+        plural = title.phrase.lower().endswith("s") and title.phrase.lower() != "leadership"
+        parties = [p for p in parties if p.kind == "country"
+                   or (not plural and set(roles) & _ORG_TITLE_ROLES)]
         actors: list[Actor] = []
         for party in parties:
             actor = self._holder_actor(party, roles, title, on, subject, ctx)
@@ -181,6 +192,23 @@ class ActorResolver:
             return mention.kind == "person" and bool(_NAME_GAP_RE.match(text[pos:mention.start]))
         # An unknown capitalised name right after the title ("Minister Meenakshi Lekhi").
         return bool(re.match(r"[\s,]*(?:Dr\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'-]+)+", text[pos:]))
+
+    def _unknown_named(self, text: str, title: TitleMatch, after_end: int,
+                       parties: list[Mention], mentions: list[Mention]) -> list[Actor]:
+        """"US defence secretary Lloyd Austin": a person missing from the reference data
+        still counts, for the country the title names."""
+        if any(m.kind == "person" and after_end <= m.start <= after_end + 12 for m in mentions):
+            return []
+        if not parties:
+            parties = self._parties_before(text, title, mentions)
+        if len(parties) != 1 or parties[0].kind != "country":
+            return []
+        m = _UNKNOWN_NAME_RE.match(text, after_end)
+        if not m or any(x.start < m.end(1) and x.end > m.start(1) for x in mentions):
+            return []
+        name = m.group(1).rstrip(".,")
+        return [Actor(name, parties[0].keys[0], None, m.start(1), m.end(1),
+                      title.roles[0] if title.roles else None, None, via="title")]
 
     @staticmethod
     def _name_precedes_apposition(text: str, title: TitleMatch, mentions: list[Mention]) -> bool:

@@ -27,6 +27,8 @@ from .text import Sentence, split_sentences
 CLAUSE_BREAK_RE = re.compile(
     r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
     r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
+    r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
+    r"Sun)[a-z]*\.?\s)|"
     r"\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])")
 LOCATION_RE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+|\bhere\b|\bvisiting\b")
 REMOTE_ARTICLE_RE = re.compile(
@@ -35,7 +37,7 @@ HEADLINE_END_RE = re.compile(r"[.!?\"”’:]\s*$")
 SINCE_RE = re.compile(
     r"\b(?:(?:since|until|till|before|by the end of|from)\s+(?:[\w’'-]+\s+){0,4}|"
     r"(?:scheduled|set|slated|planned) for\s+|(?:took|taking|assumed|assuming) office\s+"
-    r"(?:\w+\s+){0,3}|(?:elected|election)\s+(?:\w+\s+){0,2})$",
+    r"(?:\w+\s+){0,3})$",
     re.IGNORECASE)
 # "the meeting", "their talks": a reference back to an event already told.
 DEFINITE_BEFORE_RE = re.compile(
@@ -47,8 +49,17 @@ CONTEXT_TRIGGER_BEFORE_RE = re.compile(
 CONTEXT_TRIGGER_WORDS = frozenset({"sidelines", "sideline", "in person", "in-person",
                                    "face-to-face"})
 VISIT_TO_RE = re.compile(r"visit(?:s|ed|ing)?\s+to\s+(?:the\s+)?", re.IGNORECASE)
-FORUM_LINK_RE = re.compile(r"^(?:[^.;]{0,100}?\b(?:at|to|before|of|in|addressing|addressed)\s+)"
-                           r"(?:the\s+)?", re.IGNORECASE)
+FORUM_LINK_RE = re.compile(r"(?:[^.;,]{0,90}?\b(?:at|to|before|of|in|addressing|addressed)\s+)"
+                           r"(?:the\s+)?(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+ADDRESS_LINK_RE = re.compile(r"\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
+TALLY_CLAUSE_RE = re.compile(
+    r"\b\d+\s+(?:[\w-]+\s+){0,2}(?:times|occasions|calls|conversations|meetings|visits|"
+    r"trips|events|contacts)\b", re.IGNORECASE)
+ALSO_ATTENDED_RE = re.compile(r"\b(?:attended|joined|participated|took part)\b", re.IGNORECASE)
+MEET_NOT_PERSON_RE = re.compile(
+    r"\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:risks?|challenges?|needs?|demands?|"
+    r"targets?|goals?|expectations?|requirements?|deadlines?|standards?|criteria|obligations?|"
+    r"commitments?|threats?|conditions?|costs?)\b", re.IGNORECASE)
 YEAR_CONTEXT_RE = re.compile(r"\b(?:in|during|throughout)\s+$", re.IGNORECASE)
 THANKED_FOR_RE = re.compile(r"\bthank\w*\s+(?:[\w.’'-]+\s+){0,4}for (?:his|her|their)\b",
                             re.IGNORECASE)
@@ -95,6 +106,9 @@ class Candidate:
     confidence: float = 0.6
     headline: bool = False
     anaphoric: bool = False
+    grouped: bool = False       # told as part of a summit or meeting of several parties
+    joins: bool = False         # "also attended the meeting": adds parties to an event
+    soft_date: bool = False     # the date comes from "today"/"yesterday"
 
     def party_set(self) -> frozenset[str]:
         return frozenset(a.party for a in self.parties)
@@ -291,7 +305,11 @@ class Engine:
         kinds = {m.lastgroup for m in triggers}
         if "cancel" in kinds:
             return None
-        triggers = [m for m in triggers if not _counted(text, c_start, m)]
+        if TALLY_CLAUSE_RE.search(clause_text):
+            return None
+        triggers = [m for m in triggers if not _counted(text, c_start, m)
+                    and not (m.group().lower() in ("meet", "meets")
+                             and MEET_NOT_PERSON_RE.match(text, m.end()))]
         if INVITE_VISIT_RE.search(clause_text):
             triggers = [m for m in triggers if m.lastgroup != "meeting"
                         or not m.group().lower().startswith("visit")]
@@ -317,6 +335,10 @@ class Engine:
             return None
         date, precision, explicit = self._date(text, s, clause, first, status, anchor,
                                                last_date, index)
+        soft = explicit and any(d.kind in ("relday", "relper") for d in s.dates
+                                if clause[0] <= d.start < clause[1])
+        grouped = bool(re.search(r"\bsummit\b", clause_text, re.IGNORECASE))
+        joins = anaphoric and bool(ALSO_ATTENDED_RE.search(clause_text))
         cameo, mode = _cameo_mode(event_type, clause_text)
         events = []
         for parties in parties_lists:
@@ -326,7 +348,7 @@ class Engine:
                 [(s.span.start, s.span.end)], rule=f"{event_type}:{_rule_name(triggers)}",
                 cameo=cameo, plover_mode=mode,
                 confidence=0.8 if explicit else 0.6, headline=s.headline,
-                anaphoric=anaphoric))
+                anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft))
         return events
 
     @staticmethod
@@ -356,7 +378,11 @@ class Engine:
         orgs = [m for m in s.mentions if m.kind == "org" and clause[0] <= m.start < clause[1]]
         for word in speech:
             for org in orgs:
-                if org.start > word.start() and FORUM_LINK_RE.match(text[word.end():org.start]):
+                if org.start <= word.start():
+                    continue
+                gap = text[word.end():org.start]
+                if FORUM_LINK_RE.fullmatch(gap) or (word.group().lower().startswith("address")
+                                                    and ADDRESS_LINK_RE.fullmatch(gap)):
                     return org
         if orgs and not speech:
             return orgs[-1]
@@ -447,7 +473,7 @@ class Engine:
                 return value, precision, True
         if last_date and last_date[0] and (
                 cues.CONTINUATION_RE.search(text, s.span.start, s.span.end)
-                or index - last_date[2] <= 2):
+                or index - last_date[2] <= 4):
             return last_date[0], last_date[1], False
         if future or anchor is None:
             return None, "unknown", False
@@ -616,7 +642,23 @@ def _dates_compatible(a: Candidate, b: Candidate) -> bool:
     if not a.date_explicit or not b.date_explicit:
         return True
     n = min(len(a.date), len(b.date))
-    return a.date[:n] == b.date[:n]
+    if a.date[:n] == b.date[:n]:
+        return True
+    if a.soft_date or b.soft_date:
+        # "today" in a quoted statement may be a day off the event's own date.
+        da, db = _to_date(a.date), _to_date(b.date)
+        return bool(da and db and abs((da - db).days) <= 1)
+    return False
+
+
+def _persons_conflict(a: Candidate, b: Candidate) -> bool:
+    """Two different named persons for the same party: two events (e.g. two emirs)."""
+    for party in a.party_set():
+        pa = {x.person for x in a.parties if x.party == party and x.person and x.via == "name"}
+        pb = {x.person for x in b.parties if x.party == party and x.person and x.via == "name"}
+        if pa and pb and not pa & pb:
+            return True
+    return False
 
 
 def _types_compatible(a: str, b: str) -> bool:
@@ -633,14 +675,25 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
                        and e.party_set() == cand.party_set()
                        and _types_compatible(e.type, cand.type)
                        and _dates_compatible(e, cand)
+                       and not _persons_conflict(e, cand)
                        and (e.type not in ("message", "speech")
                             or _same_actor(e.parties[0], cand.parties[0]))),
                       None)
+        if target is None and cand.grouped:
+            # "welcomed X to the summit": part of a multilateral event already told.
+            target = next((e for e in reversed(out) if e.status == cand.status
+                           and cand.party_set() < e.party_set() and len(e.party_set()) >= 3
+                           and _dates_compatible(e, cand)
+                           and e.type in ("meeting", "video_meeting", "consult")), None)
         if target is None and cand.anaphoric:
             # "the meeting", "their talks": the latest event whose parties include these.
             target = next((e for e in reversed(out) if e.status == cand.status
                            and cand.party_set() <= e.party_set()
                            and e.type not in ("speech", "message")), None)
+        if target is None and cand.joins:
+            # "X also attended the meeting": more parties for the meeting told before.
+            target = next((e for e in reversed(out) if e.status == cand.status
+                           and e.type in ("meeting", "video_meeting")), None)
         if target is None:
             out.append(cand)
             continue
@@ -649,11 +702,17 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _same_actor(a: Actor, b: Actor) -> bool:
+    if a.via != "name" or b.via != "name":
+        return a.party == b.party
     return (a.person or a.name) == (b.person or b.name)
 
 
 def _absorb(target: Candidate, cand: Candidate) -> None:
-    if cand.anaphoric and cand.party_set() < target.party_set():
+    if (cand.anaphoric or cand.grouped) and cand.party_set() < target.party_set():
+        target.spans.extend(s for s in cand.spans if s not in target.spans)
+        return
+    if cand.joins and not cand.party_set() <= target.party_set():
+        target.parties.extend(a for a in cand.parties if a.party not in target.party_set())
         target.spans.extend(s for s in cand.spans if s not in target.spans)
         return
     if target.headline and not cand.headline:
