@@ -67,7 +67,7 @@ CONSULT_VERB_RE = re.compile(r"\b(?:spoke|spoken|talked|conversation)\b", re.IGN
 IN_PERSON_ARTICLE_RE = re.compile(
     r"\b(?:arrived|arrives|landed|visit(?:s|ed|ing)?|trip|sidelines?|in person|in-person|"
     r"face-to-face|met|hosted|welcomed|greeted)\b", re.IGNORECASE)
-NOT_PHONE_CALL_RE = re.compile(r"^\s+(?:for|to|upon|out|off)\b|^-", re.IGNORECASE)
+NOT_PHONE_CALL_RE = re.compile(r"\s+(?:for|to|upon|on|out|off)\b|-", re.IGNORECASE)
 VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORECASE)
 SO_CALLED_RE = re.compile(r"so-$|so $", re.IGNORECASE)
 INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:\w+\s+){0,4}to\s+(?:visit|attend|come)\b|"

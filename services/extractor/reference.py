@@ -200,10 +200,16 @@ class Reference:
                 self._add_entry(adjective, "org", code, "adjective")
             for forum in row.get("forums") or []:
                 self._add_entry(forum, "org", code, "forum")
+        # Short forms that are also common English words ("He" Lifeng, Theresa "May")
+        # are only trusted in their full form.
+        stopwords = set(self.titles.get("person_stopwords", [])) if isinstance(
+            self.titles, dict) else set()
         for person in self.persons.values():
             full_tokens = len(TOKEN_RE.findall(person.name))
             self._add_entry(person.name, "person", person.name, "name")
             for variant in person.variants:
+                if variant in stopwords:
+                    continue
                 short = len(TOKEN_RE.findall(variant)) < min(2, full_tokens)
                 self._add_entry(variant, "person", person.name, "short" if short else "name")
         for bucket in self._index.values():
