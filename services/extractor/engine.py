@@ -22,11 +22,11 @@ from . import cues
 from .actors import Actor, ActorResolver, Context, TitleMatch
 from .dates import DateMention, anchors, find_dates, meta_spans, resolve
 from .reference import Mention, Reference
-from .text import Sentence, split_sentences
+from .text import LINK_LEAD_RE, Sentence, split_sentences
 
 CLAUSE_BREAK_RE = re.compile(
     r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
-    r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
+    r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|,\s+(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
     r"\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])")
@@ -55,6 +55,7 @@ ADDRESS_LINK_RE = re.compile(r"\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 TALLY_CLAUSE_RE = re.compile(
     r"\b\d+\s+(?:[\w-]+\s+){0,2}(?:times|occasions|calls|conversations|meetings|visits|"
     r"trips|events|contacts)\b", re.IGNORECASE)
+RESPECTIVELY_RE = re.compile(r"\b(?:respectively|two|three|four)\b", re.IGNORECASE)
 ALSO_ATTENDED_RE = re.compile(r"\b(?:attended|joined|participated|took part)\b", re.IGNORECASE)
 MEET_NOT_PERSON_RE = re.compile(
     r"\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:risks?|challenges?|needs?|demands?|"
@@ -184,10 +185,11 @@ class Engine:
                 continue
             if (b := bucket_of(date.start)) is not None:
                 b.dates.append(date)
-        for i, bucket in enumerate(buckets[:4]):
+        for i, bucket in enumerate(buckets):
             sentence_text = text[bucket.span.start:bucket.span.end]
-            bucket.headline = (i == 0 or "\n" in text[buckets[i - 1].span.end:bucket.span.start]) \
-                and len(sentence_text) < 160 and not HEADLINE_END_RE.search(sentence_text)
+            bucket.headline = bool(LINK_LEAD_RE.match(sentence_text)) or (
+                i < 4 and (i == 0 or "\n" in text[buckets[i - 1].span.end:bucket.span.start])
+                and len(sentence_text) < 160 and not HEADLINE_END_RE.search(sentence_text))
         if self.title_re is not None:
             for m in self.title_re.finditer(text):
                 if (b := bucket_of(m.start())) is not None:
@@ -307,7 +309,11 @@ class Engine:
             return None
         if TALLY_CLAUSE_RE.search(clause_text):
             return None
-        triggers = [m for m in triggers if not _counted(text, c_start, m)
+        # "In April and July respectively, X held two video summits": one event per date.
+        per_date = [d for d in s.dates if c_start <= d.start < c_end
+                    and d.kind in ("absolute", "month")]
+        several = len(per_date) >= 2 and bool(RESPECTIVELY_RE.search(clause_text))
+        triggers = [m for m in triggers if (several or not _counted(text, c_start, m))
                     and not (m.group().lower() in ("meet", "meets")
                              and MEET_NOT_PERSON_RE.match(text, m.end()))]
         if INVITE_VISIT_RE.search(clause_text):
@@ -340,15 +346,19 @@ class Engine:
         grouped = bool(re.search(r"\bsummit\b", clause_text, re.IGNORECASE))
         joins = anaphoric and bool(ALSO_ATTENDED_RE.search(clause_text))
         cameo, mode = _cameo_mode(event_type, clause_text)
+        dated = [(date, precision)]
+        if several:
+            dated = [v for v in (resolve(d, self._year_anchor(d, anchor), status == "planned")
+                                 for d in per_date) if v[0]]
         events = []
         for parties in parties_lists:
-            events.append(Candidate(
-                event_type, parties, date, precision, explicit, status, (s.span.start,
-                                                                         s.span.end),
-                [(s.span.start, s.span.end)], rule=f"{event_type}:{_rule_name(triggers)}",
-                cameo=cameo, plover_mode=mode,
-                confidence=0.8 if explicit else 0.6, headline=s.headline,
-                anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft))
+            for value, value_precision in dated:
+                events.append(Candidate(
+                    event_type, parties, value, value_precision, explicit, status,
+                    (s.span.start, s.span.end), [(s.span.start, s.span.end)],
+                    rule=f"{event_type}:{_rule_name(triggers)}", cameo=cameo, plover_mode=mode,
+                    confidence=0.8 if explicit else 0.6, headline=s.headline,
+                    anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft))
         return events
 
     @staticmethod
@@ -471,6 +481,8 @@ class Engine:
             value, precision = resolve(best, self._year_anchor(best, anchor), future)
             if value:
                 return value, precision, True
+        if future:
+            return None, "unknown", False
         if last_date and last_date[0] and (
                 cues.CONTINUATION_RE.search(text, s.span.start, s.span.end)
                 or index - last_date[2] <= 4):
