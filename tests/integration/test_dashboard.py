@@ -171,13 +171,23 @@ def chromium() -> str:
     return binary
 
 
-@pytest.fixture(scope="module")
-def aggregator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
-    bootstrap = Settings.from_env().bootstrap
+def broker_for(request: pytest.FixtureRequest) -> str:
+    """The suite's broker fixture where there is one, else the configured broker."""
+    try:
+        return str(request.getfixturevalue("kafka_bootstrap"))
+    except pytest.FixtureLookupError:
+        bootstrap = Settings.from_env().bootstrap
     if not broker_reachable(bootstrap):
         pytest.skip(f"no Kafka broker at {bootstrap} (start one: parley kafka start)")
+    return bootstrap
+
+
+@pytest.fixture(scope="module")
+def aggregator(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
+    bootstrap = broker_for(request)
     tmp = tmp_path_factory.mktemp("dashboard")
-    env = run_env(tmp)
+    env = {**run_env(tmp), "KAFKA_BOOTSTRAP_SERVERS": bootstrap}
     port = free_port()
     log = tmp / "aggregator.log"
     with log.open("wb") as out:
