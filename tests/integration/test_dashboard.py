@@ -284,3 +284,12 @@ def test_dashboard_empty_states(chromium: str, aggregator: Aggregator, tmp_path:
     assert "No phone calls of NZL in this range." in dom
     assert "No reported tallies for NZL." in dom
     assert "<rect" not in dom
+
+
+def test_dashboard_narrows_to_a_counterpart(chromium: str, aggregator: Aggregator,
+                                            tmp_path: Path) -> None:
+    url = f"{aggregator.url}/?actor=CHN&counterpart=RUS"
+    dom = dump_dom(chromium, tmp_path / "profile", url)
+    assert dom.count('class="clickable event-row"') == 2
+    assert "Petrov and Xi spoke by telephone." in dom
+    assert "Xi met Souza in Beijing." not in dom
