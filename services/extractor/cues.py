@@ -10,7 +10,7 @@ import re
 
 # One alternation; the group name says what kind of cue matched.
 TRIGGER_RE = re.compile(
-    r"(?P<cancel>\b(?:cancel(?:l?ed|s|ling)?|call(?:ed|s|ing)? off|scrap(?:ped|s)?|"
+    r"\b(?:(?P<cancel>\b(?:cancel(?:l?ed|s|ling)?|call(?:ed|s|ing)? off|scrap(?:ped|s)?|"
     r"postpone[ds]?|rules? out|ruled out|refused|declined|snubbed)\b)"
     r"|(?P<invite>\b(?:invit(?:ed|es|ation|ations)|accepted an invitation)\b)"
     r"|(?P<callon>\bcall(?:ed|s|ing)? on\b(?=\s+(?-i:President|Prime|King|Queen|Emir|"
@@ -31,9 +31,35 @@ TRIGGER_RE = re.compile(
     r"shook hands|tete-a-tete|tête-à-tête)\b)"
     r"|(?P<consult>\b(?:spoke|speak|speaks|speaking|talked|talk|talks|discussed|discuss|"
     r"discussion|discussions|conversation|conversations|consultations?|exchanged views|"
-    r"interacted|round of negotiations|(?:hold|held|holding) (?:\w+ ){0,3}negotiations)\b)",
+    r"interacted|round of negotiations|(?:hold|held|holding) (?:\w+ ){0,3}negotiations)\b))",
     re.IGNORECASE,
 )
+
+# First four letters of the words a trigger starts with (or, for "in person", contains):
+# only windows around these are searched.
+TRIGGER_STEMS = frozenset([
+    "canc", "call", "scra", "post", "rule", "refu", "decl", "snub", "invi", "acce", "phon",
+    "tele", "dial", "vide", "virt", "onli", "web", "webi", "webc", "sent", "send", "cong",
+    "cond", "writ", "mess", "lett", "feli", "wrot", "symp", "gree", "spee", "addr", "rema",
+    "lect", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
+    "face", "pers", "dinn", "lunc", "banq", "shak", "shoo", "tete", "tête", "talk", "disc",
+    "conv", "cons", "exch", "inte", "roun", "hold", "held"])
+
+
+def find_triggers(text: str, tokens: list[tuple[int, int, str]]) -> list[re.Match[str]]:
+    """Every trigger match in `text`, searching only around candidate words."""
+    found: list[re.Match[str]] = []
+    pos, size = 0, len(text)
+    for start, end, word in tokens:
+        if end <= pos or word[:4].lower() not in TRIGGER_STEMS:
+            continue
+        m = TRIGGER_RE.search(text, max(pos, start - 3), min(size, end + 60))
+        if m is None or m.start() > start or m.end() <= start:
+            continue
+        found.append(m)
+        pos = m.end()
+    return found
+
 
 # Words in the few tokens before a trigger that make the event planned.
 PLANNED_RE = re.compile(

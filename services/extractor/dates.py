@@ -61,8 +61,9 @@ _PATTERNS: list[tuple[str, str]] = [
      r"(?P<y5>(?:19|20)\d\d)(?![\d-])"),
 ]
 
-DATE_RE = re.compile("|".join(f"(?P<k_{name}>{pattern})" for name, pattern in _PATTERNS),
-                     re.IGNORECASE)
+# The leading \b makes the scan skip mid-word positions at once (speed).
+DATE_RE = re.compile(r"\b(?:" + "|".join(f"(?P<k_{name}>{pattern})" for name, pattern in _PATTERNS)
+                     + ")", re.IGNORECASE)
 # A weekday or a month name must be capitalised to count ("may" is a verb).
 _CAPITALISED_GROUPS = ("m1", "m2", "m4", "wd")
 
@@ -180,13 +181,42 @@ def _month_mention(m: re.Match[str], start: int, end: int) -> DateMention | None
                        unit="year" if m["m4rel"] else ("this" if modifier == "this" else ""))
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Every date expression in `text`, in order."""
+# Words a date expression is built around; only windows around them are searched.
+_HINT_PREFIXES = frozenset(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                            "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+_HINT_WORDS = frozenset(["today", "yesterday", "tomorrow", "tonight", "morning", "afternoon",
+                         "evening", "day", "week", "month", "year", "days", "recently"])
+
+
+def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> list[DateMention]:
+    """Every date expression in `text`, in order.
+
+    With `tokens` (word tokens of `text`), only small windows around digits, month,
+    weekday and relative-time words are searched, which is several times faster.
+    """
+    if tokens is None:
+        return [x for x in map(_from_match, DATE_RE.finditer(text)) if x is not None]
     found: list[DateMention] = []
-    for m in DATE_RE.finditer(text):
-        mention = _from_match(m)
-        if mention is not None:
-            found.append(mention)
+    pos, size = 0, len(text)
+    for start, end, word in tokens:
+        if end <= pos:
+            continue
+        low = word.lower()
+        if not (word[0].isdigit() or low[:3] in _HINT_PREFIXES or low in _HINT_WORDS):
+            continue
+        window = max(pos, start - 24)
+        while True:
+            m = DATE_RE.search(text, window, min(size, end + 32))
+            if m is None or m.start() > start:
+                break
+            if m.end() <= start:
+                window = m.end()
+                continue
+            mention = _from_match(m)
+            if mention is not None:
+                found.append(mention)
+                pos = m.end()
+            break
     return found
 
 

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from . import cues
 from .actors import Actor, ActorResolver, Context, TitleMatch
 from .dates import DateMention, anchors, find_dates, meta_spans, resolve
-from .reference import Mention, Reference
+from .reference import Mention, Reference, tokenize
 from .text import LINK_LEAD_RE, Sentence, split_sentences
 
 CLAUSE_BREAK_RE = re.compile(
     r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
-    r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|,\s+(?=the two\b|both\b|they\b)|"
+    r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
     r"\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])")
@@ -35,7 +35,7 @@ REMOTE_ARTICLE_RE = re.compile(
     r"\b(?:phone|telephone|video|virtual(?:ly)?|online|videoconferenc\w*)\b", re.IGNORECASE)
 HEADLINE_END_RE = re.compile(r"[.!?\"”’:]\s*$")
 SINCE_RE = re.compile(
-    r"\b(?:(?:since|until|till|before|by the end of|from)\s+(?:[\w’'-]+\s+){0,4}|"
+    r"\b(?:(?:since|until|till|before|by the end of)\s+(?:[\w’'-]+\s+){0,4}|from\s+|"
     r"(?:scheduled|set|slated|planned) for\s+|(?:took|taking|assumed|assuming) office\s+"
     r"(?:\w+\s+){0,3})$",
     re.IGNORECASE)
@@ -139,7 +139,15 @@ class Engine:
         self.resolver = ActorResolver(ref, self.titles, frozenset(hog))
 
     # ------------------------------------------------------------------ driver
-    def run(self, text: str, published: dt.date | None) -> list[Candidate]:
+    def run(self, text: str, published: dt.date | None,
+            mentions: list[Mention] | None = None) -> list[Candidate]:
+        """Events of one article; `mentions` are its name mentions if already found."""
+        self._tokens = tokenize(text)
+        self._mentions = mentions if mentions is not None else self.ref.find_mentions(
+            text, self._tokens)
+        self._triggers = [m for m in cues.find_triggers(text, self._tokens)
+                          if _real_trigger(text, m)]
+        self._trigger_starts = [m.start() for m in self._triggers]
         publication, anchor = anchors(text, published)
         sentences = self._sentences(text)
         ctx = Context(self.ref)
@@ -176,11 +184,11 @@ class Engine:
                 return None
             return buckets[i]
 
-        for mention in self.ref.find_mentions(text):
+        for mention in self._mentions:
             if (b := bucket_of(mention.start)) is not None:
                 b.mentions.append(mention)
         meta = meta_spans(text)
-        for date in find_dates(text):
+        for date in find_dates(text, self._tokens):
             if any(a <= date.start < b for a, b in meta):
                 continue
             if (b := bucket_of(date.start)) is not None:
@@ -204,8 +212,9 @@ class Engine:
                   last_date: tuple[str | None, str, int] | None, in_person_article: bool,
                   ) -> tuple[list[Candidate], tuple[str | None, str, int] | None]:
         start, end = s.span.start, s.span.end
-        triggers = [m for m in cues.TRIGGER_RE.finditer(text, start, end)
-                    if _real_trigger(text, m)]
+        first = bisect.bisect_left(self._trigger_starts, start)
+        last = bisect.bisect_left(self._trigger_starts, end)
+        triggers = self._triggers[first:last]
         # A rough date for resolving titles: the sentence's first date, else context.
         rough_on = self._rough_date(s, anchor, last_date)
         actors = self._actors(text, s, rough_on, ctx)

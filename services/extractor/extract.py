@@ -6,7 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 from .engine import TYPE_INFO, Candidate, Engine
-from .reference import get_reference
+from .reference import get_reference, tokenize
 from .tallies import extract_tallies
 
 EXTRACTOR_VERSION = "0.1.0"
@@ -22,8 +22,9 @@ def extract(text: str, published: dt.date | None) -> dict:
     if not text:
         return {"events": [], "tallies": []}
     engine = _engine()
-    events = [_event_record(text, c) for c in engine.run(text, published)]
-    tallies = extract_tallies(text, published)
+    mentions = engine.ref.find_mentions(text, tokenize(text))
+    events = [_event_record(text, c) for c in engine.run(text, published, mentions)]
+    tallies = extract_tallies(text, published, mentions)
     return {"events": events, "tallies": tallies}
 
 

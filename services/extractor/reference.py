@@ -38,6 +38,11 @@ def fold(text: str) -> str:
     return "".join(c for c in flat if not unicodedata.combining(c)).lower().replace("ı", "i")
 
 
+def tokenize(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens as (start, end, word); one pass shared by every finder."""
+    return [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+
+
 def _parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -216,11 +221,13 @@ class Reference:
             bucket.sort(key=lambda e: -len(e.tokens))
 
     # ---------------------------------------------------------------- mentions
-    def find_mentions(self, text: str) -> list[Mention]:
+    def find_mentions(self, text: str,
+                      tokens: list[tuple[int, int, str]] | None = None) -> list[Mention]:
         """Persons, countries and organisations named in `text`, longest match first,
-        non-overlapping, in text order."""
-        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
-        folded = [fold(t[2]) for t in tokens]
+        non-overlapping, in text order (`tokens`: `tokenize(text)`, if already done)."""
+        if tokens is None:
+            tokens = tokenize(text)
+        folded = [t[2].lower() if t[2].isascii() else fold(t[2]) for t in tokens]
         found: list[Mention] = []
         i, n = 0, len(tokens)
         while i < n:

@@ -40,7 +40,7 @@ _NOUNS: list[tuple[str, str]] = [
     (r"(?:congratulatory |condolence )?(?:messages|letters)|correspondence", "message"),
 ]
 _NOUN_RE = re.compile(
-    _QUALIFIER + _NUMBER + r"\s+(?:(?P<adj>[\w-]+)\s+){0,3}?(?P<noun>"
+    r"\b" + _QUALIFIER + _NUMBER + r"\s+(?:(?P<adj>[\w-]+)\s+){0,3}?(?P<noun>"
     + "|".join(f"(?P<n{i}>{pattern})" for i, (pattern, _) in enumerate(_NOUNS))
     + r")\b", re.IGNORECASE)
 # Verb forms: "spoke by phone 352 times", "met 110 times", "spoke online 186 times".
@@ -61,6 +61,11 @@ _TOTAL_RE = re.compile(r"\b(?:totall?ing|totall?ed|in total|altogether)\s+" + _Q
 _VISITED_COUNTRIES_RE = re.compile(r"\bvisits? to\s+" + _NUMBER + r"\s+(?:foreign\s+)?countries",
                                    re.IGNORECASE)
 _HOSTED_RE = re.compile(r"\b(?:hosted|received|welcomed)\s+$", re.IGNORECASE)
+# Cheap test before any work: no count word, no tally.
+_COUNT_HINT_RE = re.compile(r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?:[\w-]+\s+){0,4}"
+                            r"(?:calls|conversations|talks|events|meetings|summits|visits|trips|"
+                            r"speeches|messages|letters|times|occasions|heads|countries|leaders|"
+                            r"conferences)\b|\btotall?ing\b", re.IGNORECASE)
 _QUALIFIERS = {"at least": "at_least", "more than": "at_least", "over": "at_least",
                "upwards of": "at_least", "in excess of": "at_least", "nearly": "about",
                "almost": "about", "about": "about", "around": "about", "some": "about",
@@ -81,21 +86,30 @@ def _number(value: str) -> int | None:
     return NUMBER_WORDS.get(value)
 
 
-def extract_tallies(text: str, published: dt.date | None) -> list[dict]:
-    """Tally records of one article."""
+def extract_tallies(text: str, published: dt.date | None,
+                    mentions: list[Mention] | None = None) -> list[dict]:
+    """Tally records of one article (`mentions`: the article's name mentions, if known)."""
+    if not _COUNT_HINT_RE.search(text):
+        return []
     publication, _anchor = anchors(text, published)
     ref = get_reference()
-    mentions = [m for m in ref.find_mentions(text) if m.kind == "person"]
+    if mentions is None:
+        mentions = ref.find_mentions(text)
+    mentions = [m for m in mentions if m.kind == "person"]
     tallies: list[dict] = []
     period_context: str | None = None
     for sentence in split_sentences(text):
         start, end = sentence.start, sentence.end
+        counts = _counts(text, start, end)
+        sets_context = _sets_context(text, start, end)
+        if not counts and not sets_context:
+            continue
         period = _period(text, start, end, publication) or period_context
-        if period and period != period_context and _sets_context(text, start, end):
+        if period and period != period_context and sets_context:
             period_context = period
         if re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
             continue  # "two video summits, in April and July respectively": events, not a tally
-        for found in _counts(text, start, end):
+        for found in counts:
             kind, count, qualifier, span = found
             actor = _actor(ref, mentions, span[0], start, publication)
             if actor is None:
@@ -210,7 +224,11 @@ def _period(text: str, start: int, end: int, publication: dt.date | None) -> str
 
 def _sets_context(text: str, start: int, end: int) -> bool:
     """A period stated with "since"/"from" or "in YYYY" carries over to later counts."""
-    return bool(re.search(r"\b(?:since|from|in|during)\b", text[start:end], re.IGNORECASE))
+    return bool(_CONTEXT_RE.search(text, start, end))
+
+
+_CONTEXT_RE = re.compile(r"\b(?:since|from|during|in \d{4}|(?:past|last) \w+ years)\b",
+                         re.IGNORECASE)
 
 
 def _dedupe(tallies: list[dict]) -> list[dict]:

@@ -1,0 +1,45 @@
+import pytest
+
+from .conftest import parties, run
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Xi Jinping held a phone conversation with Emmanuel Macron on Tuesday.", "phone_call"),
+    ("Xi Jinping spoke with Emmanuel Macron by phone on Tuesday.", "phone_call"),
+    ("Xi Jinping took a phone call from Emmanuel Macron on Tuesday.", "phone_call"),
+    ("Xi Jinping held talks via video link with Emmanuel Macron on Tuesday.", "video_meeting"),
+    ("Xi Jinping and Emmanuel Macron held a virtual summit on Tuesday.", "video_meeting"),
+    ("Xi Jinping met with Emmanuel Macron in Beijing on Tuesday.", "meeting"),
+    ("Xi Jinping hosted Emmanuel Macron in Beijing on Tuesday.", "meeting"),
+    ("Xi Jinping spoke with Emmanuel Macron on Tuesday.", "consult"),
+    ("Xi Jinping sent a congratulatory message to Emmanuel Macron on Tuesday.", "message"),
+])
+def test_wording_gives_the_type(sentence: str, expected: str) -> None:
+    (event,) = run(sentence)["events"]
+    assert event["type"] == expected
+    assert event["date"] == "2021-10-26"
+    assert parties(event) == {"CHN", "FRA"}
+
+
+def test_speech_names_speaker_and_forum() -> None:
+    text = ("Xi Jinping delivered a keynote speech at the opening ceremony of the World "
+            "Economic Forum via video link on Monday.")
+    (event,) = run(text, "2022-01-18")["events"]
+    assert event["type"] == "speech"
+    assert parties(event) == {"CHN", "WEF"}
+    assert event["date"] == "2022-01-17"
+
+
+def test_multilateral_event_lists_every_party() -> None:
+    text = ("Xi Jinping held a video summit with French President Emmanuel Macron and German "
+            "Chancellor Angela Merkel on April 16, 2021.")
+    (event,) = run(text, "2021-04-17")["events"]
+    assert parties(event) == {"CHN", "FRA", "DEU"}
+
+
+def test_separate_meetings_with_a_list_are_bilateral() -> None:
+    text = ("On the sidelines, Narendra Modi met with Emmanuel Macron, Olaf Scholz and "
+            "Fumio Kishida on June 27, 2022.")
+    events = run(text, "2022-06-28")["events"]
+    assert sorted(sorted(parties(e)) for e in events) == [
+        ["DEU", "IND"], ["FRA", "IND"], ["IND", "JPN"]]

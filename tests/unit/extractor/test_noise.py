@@ -1,0 +1,26 @@
+from services.extractor.batch import extract_lines
+
+from .conftest import run
+
+
+def test_generic_statements_and_opinions_are_not_events() -> None:
+    text = ("Xi Jinping and Emmanuel Macron have maintained close communication. "
+            "Xi said China is ready to work with France on climate change.")
+    assert run(text)["events"] == []
+
+
+def test_invitation_alone_is_not_an_event() -> None:
+    text = "Vladimir Putin invited Narendra Modi to visit Vladivostok."
+    assert run(text, "2019-06-13")["events"] == []
+
+
+def test_headline_only_is_not_an_event() -> None:
+    text = " date 2021-10-27 Xi and Macron to discuss climate\n\nThe weather was fine."
+    assert run(text, None)["events"] == []
+
+
+def test_empty_and_bad_lines_do_not_raise() -> None:
+    results = list(extract_lines(['{"id": "a", "text": ""}', "not json", b'{"id": 3}']))
+    assert results[0] == {"id": "a", "events": [], "tallies": []}
+    assert results[1]["error"] and results[1]["id"] is None
+    assert results[2]["id"] == 3 and "error" in results[2]
