@@ -26,7 +26,8 @@ from .text import LINK_LEAD_RE, Sentence, split_sentences
 
 CLAUSE_BREAK_RE = re.compile(
     r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
-    r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
+    r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
+    r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
     r"\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])")
@@ -132,6 +133,8 @@ class Engine:
         raw = ref.titles.get("titles", {}) if isinstance(ref.titles, dict) else {}
         self.titles = {k.lower(): tuple(v) for k, v in raw.items()}
         phrases = sorted(self.titles, key=len, reverse=True)
+        # First words of the title phrases: the title pattern only runs where one occurs.
+        self.title_starts = frozenset(p.split()[0].split("-")[0] for p in phrases)
         self.title_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases)
                                    + r")\b", re.IGNORECASE) if phrases else None
         hog = ref.titles.get("leader_is_head_of_government", []) if isinstance(
@@ -140,9 +143,10 @@ class Engine:
 
     # ------------------------------------------------------------------ driver
     def run(self, text: str, published: dt.date | None,
-            mentions: list[Mention] | None = None) -> list[Candidate]:
-        """Events of one article; `mentions` are its name mentions if already found."""
-        self._tokens = tokenize(text)
+            mentions: list[Mention] | None = None,
+            tokens: list[tuple[int, int, str]] | None = None) -> list[Candidate]:
+        """Events of one article; `mentions` and `tokens` if already found."""
+        self._tokens = tokens if tokens is not None else tokenize(text)
         self._mentions = mentions if mentions is not None else self.ref.find_mentions(
             text, self._tokens)
         self._triggers = [m for m in cues.find_triggers(text, self._tokens)
@@ -199,12 +203,24 @@ class Engine:
                 i < 4 and (i == 0 or "\n" in text[buckets[i - 1].span.end:bucket.span.start])
                 and len(sentence_text) < 160 and not HEADLINE_END_RE.search(sentence_text))
         if self.title_re is not None:
-            for m in self.title_re.finditer(text):
+            for m in self._titles(text):
                 if (b := bucket_of(m.start())) is not None:
                     phrase = m.group().lower()
                     b.titles.append(TitleMatch(m.start(), m.end(), m.group(),
                                                self.titles.get(phrase, ())))
         return buckets
+
+    def _titles(self, text: str) -> list[re.Match[str]]:
+        found: list[re.Match[str]] = []
+        pos = 0
+        for start, end, word in self._tokens:
+            if start < pos or word.lower() not in self.title_starts:
+                continue
+            m = self.title_re.match(text, start, min(len(text), start + 60))
+            if m:
+                found.append(m)
+                pos = m.end()
+        return found
 
     # ---------------------------------------------------------------- sentence
     def _sentence(self, text: str, s: _Sentence, index: int, sentences: list[_Sentence],

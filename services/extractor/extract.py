@@ -22,9 +22,10 @@ def extract(text: str, published: dt.date | None) -> dict:
     if not text:
         return {"events": [], "tallies": []}
     engine = _engine()
-    mentions = engine.ref.find_mentions(text, tokenize(text))
-    events = [_event_record(text, c) for c in engine.run(text, published, mentions)]
-    tallies = extract_tallies(text, published, mentions)
+    tokens = tokenize(text)
+    mentions = engine.ref.find_mentions(text, tokens)
+    events = [_event_record(text, c) for c in engine.run(text, published, mentions, tokens)]
+    tallies = extract_tallies(text, published, mentions, tokens)
     return {"events": events, "tallies": tallies}
 
 

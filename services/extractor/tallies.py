@@ -87,9 +87,18 @@ def _number(value: str) -> int | None:
 
 
 def extract_tallies(text: str, published: dt.date | None,
-                    mentions: list[Mention] | None = None) -> list[dict]:
-    """Tally records of one article (`mentions`: the article's name mentions, if known)."""
-    if not _COUNT_HINT_RE.search(text):
+                    mentions: list[Mention] | None = None,
+                    tokens: list[tuple[int, int, str]] | None = None) -> list[dict]:
+    """Tally records of one article (`mentions`, `tokens`: found already, if known)."""
+    if tokens is None:
+        hints = [m.start() for m in _COUNT_HINT_RE.finditer(text)]
+    else:
+        # Only where a number is written: check the count pattern there.
+        hints = [start for start, _, word in tokens
+                 if (word[0].isdigit() or word.lower() in NUMBER_WORDS
+                     or word.lower().startswith("total"))
+                 and _COUNT_HINT_RE.match(text, start)]
+    if not hints:
         return []
     publication, _anchor = anchors(text, published)
     ref = get_reference()
@@ -100,7 +109,7 @@ def extract_tallies(text: str, published: dt.date | None,
     period_context: str | None = None
     for sentence in split_sentences(text):
         start, end = sentence.start, sentence.end
-        counts = _counts(text, start, end)
+        counts = _counts(text, start, end) if any(start <= h < end for h in hints) else []
         sets_context = _sets_context(text, start, end)
         if not counts and not sets_context:
             continue
@@ -207,13 +216,14 @@ def _period(text: str, start: int, end: int, publication: dt.date | None) -> str
             return f"{begin.isoformat()}/{publication.isoformat()}"
         if _PANDEMIC_RE.search(sentence):
             return f"2020-01-01/{publication.isoformat()}"
-    for mention in find_dates(sentence):
+    dates = find_dates(sentence)
+    for mention in dates:
         if mention.kind == "absolute" and mention.day and _SINCE_RE.search(
                 sentence, max(0, mention.start - 8), mention.start) and publication:
             value, precision = resolve(mention, publication)
             if value and precision == "day":
                 return f"{value}/{publication.isoformat()}"
-    for mention in find_dates(sentence):
+    for mention in dates:
         if mention.kind == "year":
             return str(mention.year)
         if mention.kind == "relper" and mention.unit == "year" and publication:

@@ -10,7 +10,8 @@ def test_title_resolves_to_office_holder_on_the_date() -> None:
 
 
 def test_counterpart_takes_the_subject_role() -> None:
-    text = "Indian Prime Minister Narendra Modi spoke by phone with his French counterpart on Friday."
+    text = ("Indian Prime Minister Narendra Modi spoke by phone with his French counterpart "
+            "on Friday.")
     (event,) = run(text, "2021-10-27")["events"]
     assert parties(event) == {"IND", "FRA"}
 
