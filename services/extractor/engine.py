@@ -213,7 +213,7 @@ class Engine:
     def _titles(self, text: str) -> list[re.Match[str]]:
         found: list[re.Match[str]] = []
         pos = 0
-        for start, end, word in self._tokens:
+        for start, _end, word in self._tokens:
             if start < pos or word.lower() not in self.title_starts:
                 continue
             m = self.title_re.match(text, start, min(len(text), start + 60))
