@@ -78,19 +78,42 @@ def build_aggregator_app(settings: Settings, *, web_port: int | None = None) -> 
     _actor_agents(app, tables, topics)
     from services.aggregator.views import register_views
 
-    register_views(app, tables, topics["canonical"])
+    register_views(app, tables)
     return app
+
+
+TABLE_NAMES = ("buckets", "canonical_events", "actor_months", "tallies", "calls_per_month",
+               "events_per_month", "channels_per_month", "counterparts", "actor_events")
+
+
+def internal_topics(settings: Settings) -> dict[str, str]:
+    """The aggregator's repartition topics, by role."""
+    app_id = f"{settings.app_prefix}-aggregator"
+    return {"by_bucket": f"{app_id}-events-by-bucket", "by_actor": f"{app_id}-ops-by-actor"}
+
+
+def topics_to_create(settings: Settings) -> dict[str, dict[str, str]]:
+    """Repartition and changelog topics, with their configs, made before the worker starts.
+
+    Faust would create them itself, but asynchronously: an agent that starts
+    before the metadata shows them crashes on a partition-count mismatch.
+    """
+    app_id = f"{settings.app_prefix}-aggregator"
+    changelogs = {f"{app_id}-{name}-changelog": {"cleanup.policy": "compact"}
+                  for name in TABLE_NAMES}
+    return {**dict.fromkeys(internal_topics(settings).values(), {}), **changelogs}
 
 
 def _topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
     internal = {"partitions": settings.partitions, "internal": True}
+    names = internal_topics(settings)
     return {
         "events": raw_topic(app, settings.topic_events),
         "tallies": raw_topic(app, settings.topic_tallies),
         "deadletter": raw_topic(app, settings.topic_deadletter),
         "canonical": raw_topic(app, settings.topic_canonical),
-        "by_bucket": raw_topic(app, f"{app.conf.id}-events-by-bucket", **internal),
-        "by_actor": raw_topic(app, f"{app.conf.id}-ops-by-actor", **internal),
+        "by_bucket": raw_topic(app, names["by_bucket"], **internal),
+        "by_actor": raw_topic(app, names["by_actor"], **internal),
     }
 
 

@@ -10,18 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import faust
-from faust.exceptions import SameNode
 from faust.web import Request, Response, View
-from faust.web.exceptions import ServiceUnavailable
 
 from services.aggregator import queries
 from services.aggregator.openapi import openapi_document
+from services.aggregator.routing import KeyUnassigned, forward, is_self, owner_of
 
 STATIC = Path(__file__).parent / "static"
 ROUTING_TABLE = "events_per_month"
 
 
-def register_views(app: faust.App, tables: Any, canonical_topic: faust.TopicT) -> None:
+def register_views(app: faust.App, tables: Any) -> None:
     """Add the query endpoints, the OpenAPI document and the dashboard to ``app``."""
     by_name = tables.by_name()
 
@@ -30,18 +29,20 @@ def register_views(app: faust.App, tables: Any, canonical_topic: faust.TopicT) -
 
     async def routed(view: View, request: Request, table: str, key: str,
                      answer: Any) -> Response:
+        """Answer here if this worker owns ``key``, else relay the owner's answer."""
         try:
-            return await app.router.route_req(table, key, view.web, request)
-        except SameNode:
-            return view.json(answer())
-        except ServiceUnavailable:
-            return view.json({"error": "the partition of this key is being rebalanced; "
-                                       "retry shortly"}, status=503)
+            owner = owner_of(app, table, key)
+        except KeyUnassigned as exc:
+            return view.json({"error": f"{exc}; retry shortly"}, status=503)
+        if is_self(app, owner) or request.headers.get("X-Parley-Routed"):
+            body, status = answer()
+            return view.json(body, status=status)
+        return await forward(app, view, request, owner)
 
     @app.page("/health")
     class Health(View):
         async def get(self, request: Request) -> Response:
-            return self.json({"status": "ok", "service": "aggregator",
+            return self.json({"status": "ok", "service": "aggregator", "ready": is_ready(app),
                               "tables": sorted(queries.TABLE_QUERIES)})
 
     @app.page("/tables")
@@ -62,8 +63,11 @@ def register_views(app: faust.App, tables: Any, canonical_topic: faust.TopicT) -
             except queries.BadQuery as exc:
                 return self.json({"error": str(exc)}, status=400)
             run = queries.TABLE_QUERIES[name][0]
-            return await routed(self, request, ROUTING_TABLE, q.actor,
-                                lambda: {"table": name, "query": _echo(q), "rows": run(get, q)})
+
+            def answer() -> tuple[dict[str, Any], int]:
+                return {"table": name, "query": _echo(q), "rows": run(get, q)}, 200
+
+            return await routed(self, request, ROUTING_TABLE, q.actor, answer)
 
     @app.page("/events")
     class EventList(View):
@@ -73,25 +77,21 @@ def register_views(app: faust.App, tables: Any, canonical_topic: faust.TopicT) -
             except queries.BadQuery as exc:
                 return self.json({"error": str(exc)}, status=400)
             return await routed(self, request, ROUTING_TABLE, q.actor,
-                                lambda: {"query": _echo(q),
-                                         "events": queries.actor_events(get, q)})
+                                lambda: ({"query": _echo(q),
+                                          "events": queries.actor_events(get, q)}, 200))
 
     @app.page("/events/{canonical_id}")
     class EventDetail(View):
         async def get(self, request: Request, canonical_id: str) -> Response:
             if not queries.is_canonical_id(canonical_id):
                 return self.json({"error": "a canonical id is 24 hex digits"}, status=400)
-            try:
-                return await app.router.route_topic_req(canonical_topic, canonical_id.encode(),
-                                                        self.web, request)
-            except SameNode:
+            def answer() -> tuple[dict[str, Any], int]:
                 record = tables.canonical_events.get(canonical_id)
                 if record is None:
-                    return self.json({"error": f"no canonical event {canonical_id}"},
-                                     status=404)
-                return self.json(record)
-            except ServiceUnavailable:
-                return self.json({"error": "partition being rebalanced; retry"}, status=503)
+                    return {"error": f"no canonical event {canonical_id}"}, 404
+                return record, 200
+
+            return await routed(self, request, "canonical_events", canonical_id, answer)
 
     @app.page("/openapi.json")
     class OpenApi(View):
@@ -103,6 +103,12 @@ def register_views(app: faust.App, tables: Any, canonical_topic: faust.TopicT) -
         async def get(self, request: Request) -> Response:
             html = (STATIC / "dashboard.html").read_text(encoding="utf-8")
             return self.html(html)
+
+
+def is_ready(app: faust.App) -> bool:
+    """Partitions assigned and tables recovered from their changelogs."""
+    recovered = app.tables.recovery.completed.is_set()
+    return bool(recovered and not app.rebalancing and app.assignor.assigned_actives())
 
 
 def _echo(q: queries.Query) -> dict[str, Any]:

@@ -35,12 +35,20 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
 
     # Topics are created with their configs (sizes, compaction) before Faust would
     # auto-create them with defaults.
-    asyncio.run(ensure_topics(settings))
+    asyncio.run(ensure_topics(settings, extra=_internal_topics(settings, service)))
     app = build_app(settings, service, web_port)
     worker = Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
                     redirect_stdouts=False)
     worker.execute_from_commandline()
     return 0
+
+
+def _internal_topics(settings: Settings, service: str) -> dict[str, dict[str, str]]:
+    if service != "aggregator":
+        return {}
+    from services.aggregator.app import topics_to_create
+
+    return topics_to_create(settings)
 
 
 def spawn_worker(service: str, *, web_port: int, log_path: Path,

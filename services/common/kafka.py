@@ -31,16 +31,18 @@ def topic_configs(settings: Settings) -> dict[str, dict[str, str]]:
     }
 
 
-async def ensure_topics(settings: Settings, *, attempts: int = 30) -> None:
-    """Create Parley's topics if missing (idempotent), retrying while the broker starts."""
+async def ensure_topics(settings: Settings, *, attempts: int = 30,
+                        extra: dict[str, dict[str, str]] | None = None) -> None:
+    """Create Parley's topics (and ``extra`` ones) if missing, retrying while Kafka starts."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
     await _retry(admin.start, attempts=attempts)
     try:
         existing = set(await admin.list_topics())
-        await _check_partitions(admin, settings, existing)
+        await _check_partitions(admin, settings, existing, list(extra or {}))
+        configs = {**(extra or {}), **topic_configs(settings)}
         wanted = [NewTopic(name, settings.partitions, settings.replication_factor,
                            topic_configs=config)
-                  for name, config in topic_configs(settings).items() if name not in existing]
+                  for name, config in configs.items() if name not in existing]
         if wanted:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(wanted)
@@ -53,13 +55,13 @@ class TopicMismatch(RuntimeError):
 
 
 async def _check_partitions(admin: AIOKafkaAdminClient, settings: Settings,
-                            existing: set[str]) -> None:
+                            existing: set[str], extra: list[str]) -> None:
     """Refuse to run on topics whose partition count differs from PARLEY_PARTITIONS.
 
     Tables are co-partitioned with the streams that write them; a topic with
     another count would silently route keys to the wrong worker.
     """
-    ours = [t for t in topic_configs(settings) if t in existing]
+    ours = [t for t in [*topic_configs(settings), *extra] if t in existing]
     if not ours:
         return
     for meta in await admin.describe_topics(ours):
@@ -113,7 +115,9 @@ async def read_topic(settings: Settings, topic: str, *, timeout: float = 30.0) -
                                 auto_offset_reset="earliest", group_id=None)
     await _retry(consumer.start, attempts=10)
     try:
-        partitions = consumer.partitions_for_topic(topic) or set()
+        # aiokafka has no public call for one unsubscribed topic's partitions.
+        cluster = await consumer._client.fetch_all_metadata()
+        partitions = cluster.partitions_for_topic(topic) or set()
         assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
         if not assigned:
             return []

@@ -52,6 +52,8 @@ def handle_article(payload: bytes | None, position: SourcePosition,
         article_id = article.get("id") if isinstance(article.get("id"), str) else article_id
         schemas.validate("article", article)
         text = article["text"]
+        if not text.strip():
+            raise ValueError("text is empty (only white space)")
         if len(text) > max_article_bytes:
             raise ValueError(f"text of {len(text)} characters is over the limit of "
                              f"{max_article_bytes}")

@@ -1,0 +1,49 @@
+"""Which worker owns a table key, and forwarding a request to it.
+
+Faust's own ``route_req`` asks the producer for the key's partition, which
+fails until this worker has written to that table; the partition is a pure
+function of the key (Kafka's murmur2 partitioner), so it is computed here.
+"""
+
+from __future__ import annotations
+
+import faust
+from aiokafka.partitioner import DefaultPartitioner
+from faust.web import Request, Response, View
+from yarl import URL
+
+_PARTITIONER = DefaultPartitioner()
+
+
+class KeyUnassigned(LookupError):
+    """No worker owns the key's partition right now (a rebalance is under way)."""
+
+
+def partition_for(key: bytes, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives ``key``."""
+    every = list(range(partitions))
+    return int(_PARTITIONER(key, every, every))
+
+
+def owner_of(app: faust.App, table_name: str, key: str) -> URL:
+    """The web URL of the worker holding ``key`` of ``table_name``."""
+    table = app.tables[table_name]
+    topic = table.changelog_topic.get_topic_name()
+    partition = partition_for(key.encode("utf-8"), table.partitions or app.conf.topic_partitions)
+    for host, topics in app.router.table_metadata(table_name).items():
+        if partition in topics.get(topic, ()):
+            return URL(host)
+    raise KeyUnassigned(f"partition {partition} of {topic} has no owner yet")
+
+
+def is_self(app: faust.App, url: URL) -> bool:
+    mine = app.conf.canonical_url
+    return (url.host, url.port) == (mine.host, mine.port)
+
+
+async def forward(app: faust.App, view: View, request: Request, url: URL) -> Response:
+    """Ask the owning worker the same question and relay its answer."""
+    target = request.url.with_host(url.host or "127.0.0.1").with_port(url.port)
+    async with app.http_client.get(target, headers={"X-Parley-Routed": "1"}) as response:
+        return view.text(await response.text(), content_type=response.content_type,
+                         status=response.status)
