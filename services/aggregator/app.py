@@ -101,7 +101,7 @@ def topics_to_create(settings: Settings) -> dict[str, dict[str, str]]:
     app_id = f"{settings.app_prefix}-aggregator"
     changelogs = {f"{app_id}-{name}-changelog": {"cleanup.policy": "compact"}
                   for name in TABLE_NAMES}
-    return {**dict.fromkeys(internal_topics(settings).values(), {}), **changelogs}
+    return {**{key: {} for key in internal_topics(settings).values()}, **changelogs}
 
 
 def _topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
