@@ -1,0 +1,95 @@
+"""Event identity across articles: merging, order independence, tombstones."""
+
+from __future__ import annotations
+
+import itertools
+
+from services.aggregator import canonical
+from tests.unit.aggregator.events import MACRON, SCHOLZ, XI, event
+
+
+def _records(*events: dict) -> dict[str, dict]:
+    bucket = canonical.bucket_key(events[0])
+    mentions = {e["event_id"]: canonical.mention_of(e) for e in events}
+    return canonical.canonical_events(bucket, mentions)
+
+
+def test_bucket_key_is_type_and_sorted_parties() -> None:
+    e = event("a1", "phone_call", "2023-04-06", "day", MACRON, XI)
+    assert canonical.bucket_key(e) == "phone_call|CHN,FRA"
+
+
+def test_same_day_from_two_articles_is_one_event_with_two_mentions() -> None:
+    records = _records(event("a1", "phone_call", "2023-04-06", "day", XI, MACRON),
+                       event("a2", "phone_call", "2023-04-06", "day", MACRON, XI))
+    (record,) = records.values()
+    assert record["mentions"] == 2
+    assert record["article_ids"] == ["a1", "a2"]
+    assert record["sources"] == ["a1.example", "a2.example"]
+
+
+def test_month_mention_joins_the_day_event_of_that_month() -> None:
+    day = event("a1", "phone_call", "2023-04-06", "day", XI, MACRON)
+    month = event("a2", "phone_call", "2023-04", "month", XI, MACRON)
+    (record,) = _records(day, month).values()
+    assert (record["date"], record["precision"], record["mentions"]) == ("2023-04-06", "day", 2)
+
+
+def test_month_mention_alone_is_a_month_event() -> None:
+    (record,) = _records(event("a2", "phone_call", "2023-04", "month", XI, MACRON)).values()
+    assert (record["date"], record["precision"]) == ("2023-04", "month")
+
+
+def test_two_days_in_one_month_are_two_events() -> None:
+    records = _records(event("a1", "meeting", "2023-04-06", "day", XI, MACRON),
+                       event("a2", "meeting", "2023-04-07", "day", XI, MACRON),
+                       event("a3", "meeting", "2023-04", "month", XI, MACRON))
+    assert sorted((r["date"], r["mentions"]) for r in records.values()) == [
+        ("2023-04-06", 2), ("2023-04-07", 1)]
+
+
+def test_result_does_not_depend_on_arrival_order() -> None:
+    events = [event("a1", "meeting", "2023-04-06", "day", XI, MACRON),
+              event("a2", "meeting", "2023-04", "month", XI, MACRON),
+              event("a3", "meeting", "2023", "year", XI, MACRON),
+              event("a4", "meeting", "2023-05-02", "day", XI, MACRON),
+              event("a5", "meeting", None, "unknown", XI, MACRON, status="planned")]
+    results = []
+    for order in itertools.permutations(events):
+        mentions: dict[str, dict] = {}
+        for e in order:
+            mentions[e["event_id"]] = canonical.mention_of(e)
+        records = canonical.canonical_events(canonical.bucket_key(events[0]), mentions)
+        results.append({cid: (r["mentions"], r["date"]) for cid, r in records.items()})
+    assert all(r == results[0] for r in results)
+
+
+def test_absorbed_month_event_is_retired_with_its_successor() -> None:
+    month = event("a2", "phone_call", "2023-04", "month", XI, MACRON)
+    day = event("a1", "phone_call", "2023-04-06", "day", XI, MACRON)
+    before = _records(month)
+    after = _records(month, day)
+    updated, retired = canonical.changes(before, after)
+    (tomb,) = retired
+    (new,) = updated
+    assert tomb["deleted"] is True and tomb["merged_into"] == new["canonical_id"]
+
+
+def test_planned_meeting_is_fulfilled_by_a_later_meeting() -> None:
+    planned = event("a1", "meeting", None, "unknown", XI, MACRON, status="planned")
+    held = event("a2", "meeting", "2023-07-01", "day", XI, MACRON)
+    records = _records(planned, held)
+    plan = next(r for r in records.values() if r["status"] == "planned")
+    done = next(r for r in records.values() if r["status"] == "occurred")
+    assert plan["fulfilled_by"] == done["canonical_id"]
+
+
+def test_participant_names_take_the_most_frequent_form() -> None:
+    a = event("a1", "video_meeting", "2023-04-06", "day", XI, ("Macron", "FRA"), SCHOLZ)
+    b = event("a2", "video_meeting", "2023-04-06", "day", XI, MACRON, SCHOLZ)
+    c = event("a3", "video_meeting", "2023-04-06", "day", XI, MACRON, SCHOLZ)
+    (record,) = _records(a, b, c).values()
+    names = {p["country"]: p["name"] for p in record["participants"]}
+    assert names["FRA"] == "Emmanuel Macron"
+    assert record["actors"] == sorted(["CHN", "DEU", "FRA", "Xi Jinping", "Emmanuel Macron",
+                                       "Olaf Scholz"])

@@ -1,0 +1,115 @@
+"""Actor tables fed through the same functions the Faust agents call, on plain dicts."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from services.aggregator import queries
+from services.aggregator.app import (
+    TABLE_NAMES,
+    AggregatorTables,
+    apply_actor_op,
+    canonicalize_event,
+)
+from tests.unit.aggregator.events import MACRON, SCHOLZ, XI, event
+
+
+def _tables() -> AggregatorTables:
+    return AggregatorTables(buckets={}, canonical_events={}, actor_months={}, tallies={},
+                            actor_tables={name: {} for name in (
+                                "calls_per_month", "events_per_month", "channels_per_month",
+                                "counterparts", "actor_events")})
+
+
+def _feed(tables: AggregatorTables, events: list[dict[str, Any]]) -> None:
+    for e in events:
+        for role, (_, message) in canonicalize_event(tables.buckets, e):
+            if role == "actor":
+                apply_actor_op(tables, message)
+
+
+def _get(tables: AggregatorTables):  # type: ignore[no-untyped-def]
+    by_name = tables.by_name()
+    return lambda table, key: by_name[table].get(key)
+
+
+EVENTS = [
+    event("a1", "phone_call", "2023-04-06", "day", XI, MACRON),
+    event("a2", "phone_call", "2023-04", "month", XI, MACRON),
+    event("a3", "phone_call", "2023-04-06", "day", MACRON, XI),
+    event("a4", "video_meeting", "2023-05-10", "day", XI, MACRON, SCHOLZ),
+    event("a5", "meeting", "2023-05-11", "day", XI, SCHOLZ),
+    event("a6", "meeting", None, "unknown", XI, SCHOLZ, status="planned"),
+]
+
+
+def test_table_names_match_the_tables_built() -> None:
+    assert set(TABLE_NAMES) == {"buckets", *_tables().by_name()}
+
+
+def test_calls_counted_once_however_many_articles() -> None:
+    tables = _tables()
+    _feed(tables, EVENTS)
+    rows = queries.calls_per_month(_get(tables), queries.Query("CHN"))
+    assert [(r["month"], r["calls"]) for r in rows] == [("2023-04", 1)]
+
+
+def test_month_event_moves_into_day_event_without_double_count() -> None:
+    tables = _tables()
+    _feed(tables, [EVENTS[1]])
+    assert queries.calls_per_month(_get(tables), queries.Query("FRA"))[0]["calls"] == 1
+    _feed(tables, [EVENTS[0]])
+    rows = queries.calls_per_month(_get(tables), queries.Query("FRA"))
+    assert [(r["month"], r["calls"]) for r in rows] == [("2023-04", 1)]
+
+
+def test_events_per_month_counterparts_and_channels() -> None:
+    tables = _tables()
+    _feed(tables, EVENTS)
+    get = _get(tables)
+    types = {(r["month"], r["type"]): r["count"]
+             for r in queries.events_per_month(get, queries.Query("CHN"))}
+    assert types == {("2023-04", "phone_call"): 1, ("2023-05", "video_meeting"): 1,
+                     ("2023-05", "meeting"): 1}
+    rows = queries.counterparts(get, queries.Query("CHN"))
+    partners = {r["counterpart"]: r["count"] for r in rows}
+    assert partners == {"FRA": 2, "DEU": 2}
+    channels = {(r["month"], r["channel"]): r["count"]
+                for r in queries.channels_per_month(get, queries.Query("DEU"))}
+    assert channels == {("2023-05", "video"): 1, ("2023-05", "in_person"): 1}
+    people = queries.counterparts(get, queries.Query("Xi Jinping"))
+    assert {r["counterpart"] for r in people} == {"Emmanuel Macron", "Olaf Scholz"}
+
+
+def test_any_order_and_replays_give_the_same_tables() -> None:
+    reference = _tables()
+    _feed(reference, EVENTS)
+    for seed in range(20):
+        shuffled = EVENTS * 2
+        random.Random(seed).shuffle(shuffled)
+        tables = _tables()
+        _feed(tables, shuffled)
+        for name in ("calls_per_month", "events_per_month", "counterparts", "channels_per_month"):
+            assert tables.actor_tables[name] == reference.actor_tables[name], (seed, name)
+
+
+def test_month_range_and_filters() -> None:
+    tables = _tables()
+    _feed(tables, EVENTS)
+    get = _get(tables)
+    may = queries.events_per_month(get, queries.Query("CHN", "2023-05", "2023-05"))
+    assert {r["type"] for r in may} == {"video_meeting", "meeting"}
+    only_video = queries.actor_events(get, queries.Query("CHN", type="video_meeting"))
+    assert [e["type"] for e in only_video] == ["video_meeting"]
+
+
+def test_tallies_sit_beside_observed_counts() -> None:
+    tables = _tables()
+    _feed(tables, EVENTS)
+    tally = {"tally_id": "t1", "article_id": "a9", "actor": {"name": "Xi Jinping",
+             "country": "CHN"}, "type": "phone_call", "count": 5, "qualifier": "at_least",
+             "period": "2023", "evidence": "Xi made at least five calls this year"}
+    apply_actor_op(tables, {"op": "tally", "actor": "CHN", "tally": tally})
+    (row,) = queries.tallies(_get(tables), queries.Query("CHN"))
+    assert (row["reported"], row["observed"], row["qualifier"]) == (5, 1, "at_least")
