@@ -43,6 +43,7 @@ def register_views(app: faust.App, tables: Any) -> None:
     class Health(View):
         async def get(self, request: Request) -> Response:
             return self.json({"status": "ok", "service": "aggregator", "ready": is_ready(app),
+                              "partitions": owned_partitions(app),
                               "tables": sorted(queries.TABLE_QUERIES)})
 
     @app.page("/tables")
@@ -109,6 +110,12 @@ def is_ready(app: faust.App) -> bool:
     """Partitions assigned and tables recovered from their changelogs."""
     recovered = app.tables.recovery.completed.is_set()
     return bool(recovered and not app.rebalancing and app.assignor.assigned_actives())
+
+
+def owned_partitions(app: faust.App) -> list[int]:
+    """Partitions of the actor tables this worker owns (and so answers for)."""
+    topic = app.tables[ROUTING_TABLE].changelog_topic.get_topic_name()
+    return sorted(tp.partition for tp in app.assignor.assigned_actives() if tp.topic == topic)
 
 
 def _echo(q: queries.Query) -> dict[str, Any]:
