@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from .reference import Mention, Person, Reference
 
-_TITLE_FILLER_RE = re.compile(r"^(?:[\s,]|'s|’s|\bthen\b|-|\bnew\b|\btop\b|\bformer\b|\bthe\b|"
+# No comma: "On Ukraine, the Prime Minister said" is not Ukraine's prime minister.
+_TITLE_FILLER_RE = re.compile(r"^(?:\s|'s|’s|\bthen\b|-|\bnew\b|\btop\b|\bformer\b|\bthe\b|"
                               r"\bhis\b|\bher\b|\bnewly elected\b|\bincumbent\b|\bacting\b)*$",
                               re.IGNORECASE)
 _OF_RE = re.compile(r"\s+(?:of|from|for)\s+(?:the\s+)?", re.IGNORECASE)
@@ -24,6 +25,8 @@ _UNKNOWN_NAME_RE = re.compile(
     r"[\s,]*(?:(?:Dr|Mr|Mrs|Ms|Sheikh|Sir|H\.E)\.?\s+)?"
     r"((?:[A-Z][\w'’.-]+|(?:bin|al|de|da|van|von|der))(?:\s+(?:[A-Z][\w'’.-]+|bin|al|de|da|"
     r"van|von|der)){1,3})")
+_PLURAL_TITLE_RE = re.compile(r"\b(?:heads|leaders|ministers|presidents|premiers|chiefs|"
+                              r"secretaries|members|kings|monarchs)\b", re.IGNORECASE)
 _ORG_TITLE_ROLES = frozenset({"org_head", "leader", "head_of_state"})
 _LIST_GAP_RE = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+)(?:the\s+)?$", re.IGNORECASE)
 _NAME_GAP_RE = re.compile(r"^[\s,]*(?:(?:Mr|Mrs|Ms|Dr|H\.E|Sheikh|Sir)\.?\s+)?$")
@@ -143,7 +146,8 @@ class ActorResolver:
             if _ARTICLE_BEFORE_RE.search(text, max(0, title.start - 8), title.start):
                 return []
             return self._definite(title, ctx)
-        plural = title.phrase.lower().endswith("s") and title.phrase.lower() != "leadership"
+        # "leaders", "heads of state": a plural title names members, not the organisation.
+        plural = bool(_PLURAL_TITLE_RE.search(title.phrase))
         parties = [p for p in parties if p.kind == "country"
                    or (not plural and set(roles) & _ORG_TITLE_ROLES)]
         actors: list[Actor] = []

@@ -86,7 +86,9 @@ GROUP_ANAPHOR_RE = re.compile(
     r"\b(?:the two (?:leaders|presidents|prime ministers|ministers|foreign ministers|heads of "
     r"state|sides|men|top diplomats|diplomats|officials)|both (?:leaders|presidents|sides|"
     r"ministers)|the (?:leaders|presidents|ministers|foreign ministers|top diplomats|"
-    r"senior diplomats)|they|their|the two|bilateral)\b",
+    r"senior diplomats)|they|their(?!\s+(?:[\w-]+\s+){0,2}(?:advis[eo]rs|officials|"
+    r"ministers|teams|delegations|aides|envoys|representatives|deputies|negotiators|staffs?|"
+    r"counterparts)\b)|the two|bilateral)\b",
     re.IGNORECASE,
 )
 # Words that put the previous sentence's date on this one ("that afternoon").
@@ -120,6 +122,15 @@ GENERIC_RE = re.compile(
     r"\b(?:maintain(?:ed|s)? (?:close )?(?:communication|contact)|keep in (?:close )?touch|"
     r"stay in (?:close )?contact|maintained contact|strengthen communication)\b",
     re.IGNORECASE)
+# Words just before a trigger that make it no event of the named parties: a meeting that
+# did not happen ("was supposed to meet"), a remembered one ("recalled a visit"), or talks
+# left to deputies ("consultations at the level of deputies").
+NOT_EVENT_BEFORE_RE = re.compile(
+    r"\b(?:(?:was|were) supposed to|(?:was|were) meant to|recall(?:ed|s|ing)?|"
+    r"remember(?:ed|s|ing)?|reminisc\w*)\s+(?:[\w’'-]+\s+){0,4}$", re.IGNORECASE)
+NOT_EVENT_CLAUSE_RE = re.compile(
+    r"\b(?:at the level of (?:their |the )?(?:deput|vice)\w*|deputy[- ]level|"
+    r"vice[- ]ministerial|working[- ]level)\b", re.IGNORECASE)
 REPORTING_RE = re.compile(
     r"\b(?:said|says|told (?:reporters|journalists|the press|media)|according to|tweeted|"
     r"wrote on|posted)\b", re.IGNORECASE)

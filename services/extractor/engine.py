@@ -26,7 +26,7 @@ from .text import LINK_LEAD_RE, Sentence, split_sentences
 
 CLAUSE_BREAK_RE = re.compile(
     r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
-    r"\s+following\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
+    r"\s+following\s+|,?\s+followed by\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
@@ -78,6 +78,10 @@ VIDEO_MESSAGE_RE = re.compile(r"\bvideo (?:message|address|speech|remarks)\b", r
 HOST_RE = re.compile(r"\b(?:hosted|hosts|received|receives|welcomed|welcomes|greeted)\b",
                      re.IGNORECASE)
 THIRD_PLACE_RE = re.compile(r"\bsidelines?\b|\bon the margins\b", re.IGNORECASE)
+# "his third time to speak at the forum": an ordinal of an event told, not a plan.
+ORDINAL_TIME_RE = re.compile(r"\b(?:is|was|be)\s+(?:\w+\s+){0,2}time to\b", re.IGNORECASE)
+UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
+MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
 
 TYPE_INFO: dict[str, tuple[str, str, str]] = {
@@ -353,6 +357,10 @@ class Engine:
             return None
         main = _main_trigger(text, triggers, event_type)
         first = main.start()
+        if cues.NOT_EVENT_CLAUSE_RE.search(clause_text) or any(
+                cues.NOT_EVENT_BEFORE_RE.search(text, max(c_start, pos - 50), pos)
+                for pos in {triggers[0].start(), first}):
+            return None
         if event_type == "meeting" and self._visit_without_host(text, s, triggers, actors):
             return None
         status = _status(text, c_start, first, clause_text)
@@ -460,7 +468,8 @@ class Engine:
         if forum is None:
             return []
         speakers = [a for a in actors if a.org != forum.keys[0]]
-        if not speakers and ctx.last_subject is not None:
+        if not speakers and ctx.last_subject is not None and \
+                ctx.last_subject.org != forum.keys[0]:
             speakers = [ctx.last_subject]
         if not speakers:
             return []
@@ -570,6 +579,7 @@ def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
 def _status(text: str, c_start: int, first: int, clause_text: str) -> str:
     word_end = first + len(re.match(r"\S*", text[first:first + 30]).group())
     window = INVITE_VISIT_RE.sub(" ", text[max(c_start, first - 70):word_end])
+    window = ORDINAL_TIME_RE.sub(" ", window)
     if cues.PLANNED_RE.search(window) and not cues.PAST_RE.search(window):
         return "planned"
     if cues.WEAK_PLANNED_RE.search(window) and not cues.PAST_VERB_RE.search(window):
@@ -594,6 +604,11 @@ def _counted(text: str, c_start: int, m: re.Match[str]) -> bool:
 
 def _real_trigger(text: str, m: re.Match[str]) -> bool:
     word = m.group().lower()
+    if m.lastgroup == "consult" and UNDER_BEFORE_RE.search(text, max(0, m.start() - 8),
+                                                           m.start()):
+        return False    # "the deal under consultation"
+    if m.lastgroup == "video" and MEDIA_NAME_AFTER_RE.match(text, m.end()):
+        return False    # "Online Desk:", a byline
     if m.lastgroup == "phone" and word.startswith("call") and (
             NOT_PHONE_CALL_RE.match(text, m.end())
             or SO_CALLED_RE.search(text, max(0, m.start() - 3), m.start())

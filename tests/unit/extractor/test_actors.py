@@ -27,3 +27,23 @@ def test_unknown_person_with_title_and_country_counts() -> None:
     text = "US defence secretary Lloyd Austin spoke with his Indian counterpart Rajnath Singh."
     (event,) = run(text, "2021-02-08")["events"]
     assert parties(event) == {"USA", "IND"}
+
+
+def test_country_before_a_comma_is_not_the_title_country() -> None:
+    text = ("On Ukraine, the Prime Minister said more aid was needed. "
+            "The Prime Minister spoke with Justin Trudeau on Monday.")
+    events = run(text, "2022-06-27")["events"]
+    assert all("UKR" not in parties(e) for e in events)
+
+
+def test_plural_title_of_an_organisation_names_no_head() -> None:
+    text = ("Recep Tayyip Erdogan flew to Brussels on Monday to attend a summit of NATO "
+            "heads of state and government.")
+    assert run(text, "2022-03-24")["events"] == []
+
+
+def test_speaker_is_not_the_forum_own_head() -> None:
+    text = ("Kristalina Georgieva met William Ruto in Nairobi on Wednesday. "
+            "Her remarks came as Kenya plans a bond sale.")
+    events = run(text, "2023-05-05")["events"]
+    assert [e["type"] for e in events] == ["meeting"]

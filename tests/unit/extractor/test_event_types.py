@@ -43,3 +43,10 @@ def test_separate_meetings_with_a_list_are_bilateral() -> None:
     events = run(text, "2022-06-28")["events"]
     assert sorted(sorted(parties(e)) for e in events) == [
         ["DEU", "IND"], ["FRA", "IND"], ["IND", "JPN"]]
+
+
+def test_followed_by_separates_two_summits() -> None:
+    text = ("Officials cited last month's summit between Park Geun-hye and Xi Jinping, "
+            "followed by a summit between Barack Obama and Xi.")
+    events = run(text, "2015-10-11")["events"]
+    assert sorted(sorted(parties(e)) for e in events) == [["CHN", "KOR"], ["CHN", "USA"]]

@@ -24,3 +24,21 @@ def test_empty_and_bad_lines_do_not_raise() -> None:
     assert results[0] == {"id": "a", "events": [], "tallies": []}
     assert results[1]["error"] and results[1]["id"] is None
     assert results[2]["id"] == 3 and "error" in results[2]
+
+
+def test_meeting_that_did_not_happen_or_is_remembered_is_not_an_event() -> None:
+    text = ("Emmanuel Macron was supposed to meet Olaf Scholz in Berlin on Monday. "
+            "Justin Trudeau and Joe Biden recalled a visit to Ottawa by Biden years ago.")
+    assert run(text, "2022-05-10")["events"] == []
+
+
+def test_talks_left_to_deputies_are_not_an_event_of_the_ministers() -> None:
+    text = ("Sergey Lavrov and Wang Yi agreed to hold consultations in Moscow at the level "
+            "of their deputies.")
+    assert run(text, "2022-05-10")["events"] == []
+
+
+def test_words_that_only_look_like_triggers() -> None:
+    text = ("Online Desk: Joe Biden and Fumio Kishida signed the deal under consultation "
+            "since May.")
+    assert run(text, "2022-05-10")["events"] == []

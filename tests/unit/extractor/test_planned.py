@@ -20,3 +20,10 @@ def test_looking_forward_to_meeting_is_planned() -> None:
 def test_cancelled_meeting_is_not_an_event() -> None:
     text = "Donald Trump cancelled his meeting with Vladimir Putin on Wednesday."
     assert run(text, "2025-10-23")["events"] == []
+
+
+def test_ordinal_time_to_speak_is_not_planned() -> None:
+    text = ("Xi Jinping delivered a speech at the World Economic Forum on Monday. "
+            "This is his third time to speak at the forum as a head of state.")
+    events = run(text, "2022-01-18")["events"]
+    assert [e["status"] for e in events] == ["occurred"]
