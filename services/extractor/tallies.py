@@ -1,228 +1,454 @@
 """Tallies: reported counts of interactions ("made 79 phone calls in 2021").
 
-A tally is a number with a noun or verb that names a kind of interaction,
-the person who did them (the nearest person named before the count) and the
-period they cover (a year in the sentence, "the past 10 years", "since
-February 24", else the period the article set earlier, else the publication
-year). An ordinal ("his fifth visit") is one event, never a tally.
+Every written number is read in turn, and only where the text around it says
+what was counted:
+- a noun after it: "79 phone calls", "eight official and five working visits",
+  "78 events by video link", "hosted more than 100 heads of state";
+- "times"/"occasions" after it and a verb before it: "spoke by phone 352 times";
+- a total closing a list: "speeches and messages totaling at least 100";
+- "visits to 21 countries" (the countries visited are counted too).
+
+The actor is the nearest person named before the count in the sentence who is
+not an object ("with Donald Trump"), else the actor of the article's last
+tally, else the person the article names most. The period is the one the
+sentence states ("In 2021", "in the past 10 years", "since February 24",
+"since the start of the pandemic", "since he took office"), else the one an
+earlier sentence set, else the publication year. An ordinal ("his fifth
+visit"), a rate ("two visits a month") or a count of other things (countries,
+doses, requests) is not a tally.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from .dates import anchors, find_dates, resolve
-from .reference import Mention, get_reference
-from .text import split_sentences
+from .dates import DateMention, anchors, find_dates, resolve
+from .reference import Mention, Reference, get_reference
+from .text import Sentence, split_sentences
 
-NUMBER_WORDS: dict[str, int] = {
+_UNITS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
-    "dozens": 24, "a dozen": 12,
 }
-_NUMBER = r"(?P<num>\d[\d,]*|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-_QUALIFIER = (r"(?:(?P<qual>at least|more than|over|upwards of|in excess of|nearly|almost|"
-              r"about|around|some|roughly|approximately|close to)\s+)?")
+_TENS: dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SPECIAL: dict[str, int] = {"a dozen": 12, "dozen": 12, "a hundred": 100, "one hundred": 100,
+                            "hundred": 100}
+NUMBER_WORDS: dict[str, int] = {**_UNITS, **_TENS, **_SPECIAL}
+_ONE_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_NUMBER = (r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:" + "|".join(_TENS) + r")[- ](?:"
+           + "|".join(k for k, v in _UNITS.items() if v < 10) + r")|" + _ONE_WORD + r")")
+_NUMBER_RE = re.compile(r"(?<![\w.,-])" + _NUMBER + r"(?![\w-]|[.,]\d)", re.IGNORECASE)
 
-# noun phrase -> type; several phrases can follow one count.
-_NOUNS: list[tuple[str, str]] = [
-    (r"(?:phone|telephone) (?:calls|conversations|talks)|calls", "phone_call"),
-    (r"(?:[\w-]+ ){0,3}(?:events|meetings|summits|conferences|engagements) (?:via|by|through) "
-     r"video(?:[ -]?links?| conference)?|video (?:calls|meetings|conferences|summits)|"
-     r"virtual (?:meetings|summits|events)", "video_meeting"),
-    (r"(?:official |working |state |foreign |overseas |bilateral )*(?:visits|trips)(?: abroad)?|"
-     r"(?:bilateral |face-to-face |in-person )*(?:meetings|events|talks)|"
-     r"heads of state(?: and government)?|(?:foreign )?leaders", "meeting"),
-    (r"speeches", "speech"),
-    (r"(?:congratulatory |condolence )?(?:messages|letters)|correspondence", "message"),
-]
-_NOUN_RE = re.compile(
-    r"\b" + _QUALIFIER + _NUMBER + r"\s+(?:(?P<adj>[\w-]+)\s+){0,3}?(?P<noun>"
-    + "|".join(f"(?P<n{i}>{pattern})" for i, (pattern, _) in enumerate(_NOUNS))
-    + r")\b", re.IGNORECASE)
-# Verb forms: "spoke by phone 352 times", "met 110 times", "spoke online 186 times".
-_VERB_RE = re.compile(
-    r"\b(?P<verb>spoke by phone|spoke on the phone|talked by phone|held phone talks|"
-    r"communicated or spoke online|spoke online|met|held talks|spoke|talked)\s+"
-    r"(?:[\w-]+\s+){0,8}?" + _QUALIFIER + _NUMBER + r"\s+(?:times|occasions)\b",
+_QUALIFIERS: dict[str, str] = {
+    "at least": "at_least", "more than": "at_least", "over": "at_least",
+    "upwards of": "at_least", "in excess of": "at_least", "no fewer than": "at_least",
+    "no less than": "at_least", "nearly": "about", "almost": "about", "about": "about",
+    "around": "about", "some": "about", "roughly": "about", "approximately": "about",
+    "close to": "about", "an estimated": "about",
+}
+_QUALIFIER_BEFORE_RE = re.compile(
+    r"\b(?P<qual>" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$",
     re.IGNORECASE)
-_VERB_TYPES = {
-    "spoke by phone": "phone_call", "spoke on the phone": "phone_call",
-    "talked by phone": "phone_call", "held phone talks": "phone_call",
-    "communicated or spoke online": ["video_meeting", "speech"],
-    "spoke online": "video_meeting", "met": "meeting", "held talks": "meeting",
-}
-# "speeches, and sent correspondence and messages totaling at least 100".
-_TOTAL_RE = re.compile(r"\b(?:totall?ing|totall?ed|in total|altogether)\s+" + _QUALIFIER
-                       + _NUMBER, re.IGNORECASE)
-_VISITED_COUNTRIES_RE = re.compile(r"\bvisits? to\s+" + _NUMBER + r"\s+(?:foreign\s+)?countries",
-                                   re.IGNORECASE)
-_HOSTED_RE = re.compile(r"\b(?:hosted|received|welcomed)\s+$", re.IGNORECASE)
-# Cheap test before any work: no count word, no tally.
-_COUNT_HINT_RE = re.compile(r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?:[\w-]+\s+){0,4}"
-                            r"(?:calls|conversations|talks|events|meetings|summits|visits|trips|"
-                            r"speeches|messages|letters|times|occasions|heads|countries|leaders|"
-                            r"conferences)\b|\btotall?ing\b", re.IGNORECASE)
-_QUALIFIERS = {"at least": "at_least", "more than": "at_least", "over": "at_least",
-               "upwards of": "at_least", "in excess of": "at_least", "nearly": "about",
-               "almost": "about", "about": "about", "around": "about", "some": "about",
-               "roughly": "about", "approximately": "about", "close to": "about"}
 
+# Words between a count and its noun: adjectives, never a preposition or conjunction
+# ("18 requests for bilateral meetings" counts requests, not meetings).
+_ADJ = (r"(?!(?:and|or|for|of|to|with|in|on|at|per|from|by|than|into|during|since|"
+        r"times|occasions)\b)[\w-]+")
+_NOUN_AFTER_RE = re.compile(
+    r"\s+(?P<adj>(?:" + _ADJ + r"\s+){0,3}?)(?P<noun>heads of (?:state|government)"
+    r"(?: and (?:of )?government)?|calls|conversations|talks|meetings|summits|events|"
+    r"conferences|engagements|sessions|visits|trips|tours|speeches|addresses|messages|"
+    r"letters|leaders|dignitaries)\b(?P<after>[^.;]{0,60})", re.IGNORECASE)
+_TIMES_AFTER_RE = re.compile(r"\s+(?:separate\s+|different\s+)?(?:times|occasions)\b",
+                             re.IGNORECASE)
+_COUNTRIES_AFTER_RE = re.compile(r"\s+(?:(?:foreign|other|different)\s+)?(?:countries|nations)\b",
+                                 re.IGNORECASE)
+_VISITS_TO_BEFORE_RE = re.compile(r"\b(?:visits|trips|tours)\s+to\s+$", re.IGNORECASE)
+_TOTAL_BEFORE_RE = re.compile(r"\b(?:totall?ing|totall?ed|in total|altogether|numbering)\s+$",
+                              re.IGNORECASE)
+# "eight official and [five working visits]": the first count shares the noun.
+_COORDINATED_BEFORE_RE = re.compile(
+    r"(?P<num>" + _NUMBER + r")\s+(?:" + _ADJ + r"\s+){0,2}?(?:and|or)\s+$", re.IGNORECASE)
+# A verb and its medium before "N times": "spoke by phone 352 times", "met 110 times".
+_VERB_BEFORE_RE = re.compile(
+    r"\b(?P<verb>spoke|speaks|talked|talks|conversed|met|meets|held talks|communicated|"
+    r"had (?:phone |telephone )?(?:conversations|talks|calls))\b(?P<mid>(?:\s+[\w'’-]+){0,8}?)"
+    r"\s+(?:on\s+)?$", re.IGNORECASE)
+_HOST_BEFORE_RE = re.compile(r"\b(?:hosted|received|welcomed|met(?: with)?|meetings with)\s+$",
+                             re.IGNORECASE)
+_DETERMINER_BEFORE_RE = re.compile(
+    r"\b(?:the|these|those|last|past|first|previous|next|all|both|of|its|their)\s+$",
+    re.IGNORECASE)
+_FUTURE_BEFORE_RE = re.compile(
+    r"\b(?:will|would|shall|plans? to|planning to|(?:is|are|was|were) (?:set|expected|"
+    r"scheduled|due|going) to|intends? to)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+# "two visits a month", "31 events within 48 hours": a rate or one trip, not a record.
+_RATE_AFTER_RE = re.compile(r"^\s*(?:a|per|each|every)\s+(?:day|week|month|year)\b|"
+                            r"^\s*(?:in|within)\s+\S+\s+(?:hours|days)\b", re.IGNORECASE)
+_AVERAGE_RE = re.compile(r"\b(?:on average|an average of)\b", re.IGNORECASE)
+_RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+_PHONE_RE = re.compile(r"\b(?:phone|telephone|telephonic)\b", re.IGNORECASE)
+_VIDEO_RE = re.compile(r"\b(?:video|videoconference|video-conference|virtual|virtually|"
+                       r"online|teleconference|cloud)\b", re.IGNORECASE)
+_VIDEO_AFTER_RE = re.compile(r"^\s*(?:(?:via|by|through|over|on)\s+(?:a\s+)?(?:video|"
+                             r"videoconference|video-conference|teleconference|online)|"
+                             r"online|virtually)\b", re.IGNORECASE)
+_PHONE_AFTER_RE = re.compile(r"^\s*(?:by|over|on)\s+(?:the\s+)?(?:tele)?phone\b", re.IGNORECASE)
+_NOT_DIPLOMATIC_RE = re.compile(r"\b(?:internal|domestic|inspection|cabinet|party|press|"
+                                r"government|local|regional)\b", re.IGNORECASE)
+_DIPLOMATIC_RE = re.compile(r"\b(?:bilateral|diplomatic|foreign|international|multilateral|"
+                            r"summit)\b", re.IGNORECASE)
+# A sentence that breaks a count down: "This includes his visit ..., 10 calls ...".
+_BREAKDOWN_START_RE = re.compile(
+    r"[\"“]?(?:(?:this|that|these|those|they|it) (?:includes?|included|comprised?|"
+    r"consisted of)|among them|of (?:these|them))\b", re.IGNORECASE)
+_KIND_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:phone|telephone)\b", re.IGNORECASE), "phone_call"),
+    (re.compile(r"\b(?:video|virtual|online)\b", re.IGNORECASE), "video_meeting"),
+    (re.compile(r"\b(?:visits?|trips?|meetings?|met|summits?)\b", re.IGNORECASE), "meeting"),
+    (re.compile(r"\bspeech(?:es)?\b", re.IGNORECASE), "speech"),
+    (re.compile(r"\b(?:messages?|letters?|correspondence)\b", re.IGNORECASE), "message"),
+]
+
+# Periods.
 _PAST_YEARS_RE = re.compile(
-    r"\b(?:in|over|during) the (?:past|last) (?P<n>\d+|" + "|".join(NUMBER_WORDS)
+    r"\b(?:in|over|during|for|within) the (?:past|last|previous) (?P<n>" + _NUMBER
     + r") years\b", re.IGNORECASE)
-_PANDEMIC_RE = re.compile(r"\bsince the (?:start|beginning|outbreak) of the (?:COVID-19 |covid )?"
-                          r"pandemic\b", re.IGNORECASE)
-_SINCE_RE = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
+_PANDEMIC_RE = re.compile(r"\bsince the (?:start|beginning|outbreak|onset) of the "
+                          r"(?:COVID-19 |COVID |covid |coronavirus )?pandemic\b", re.IGNORECASE)
+_SINCE_BEFORE_RE = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
+_SINCE_OFFICE_RE = re.compile(
+    r"\bsince\s+(?:(?P<who>the latter|the former|his|her|he|she)(?:['’]s)?\s+|"
+    r"(?P<named>[A-Z][\w-]+)['’]s?\s+)?(?:assumption of (?:the )?(?:presidential )?office|"
+    r"(?:assuming|taking|took|takes) office|inauguration|came to power|coming to power|"
+    r"(?:was|were) (?:elected|sworn in)|election)\b", re.IGNORECASE)
+_WINTER_GAMES_RE = re.compile(r"\b(?:Winter Olympics|Olympic Winter Games|Winter Olympic Games|"
+                              r"Winter Games)\b", re.IGNORECASE)
+# A sentence without a count that still sets the period later counts share.
+_SETS_PERIOD_RE = re.compile(r"\b(?:since|from|during|in \d{4}|(?:past|last) \w+ years)\b",
+                             re.IGNORECASE)
+_OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:with|to|between|and|from|by|for|toward|towards|against|than|including)\s+"
+    r"(?:(?:the|a|an|of|[A-Z][\w.'’-]*)\s+){0,5}$")
 
 
-def _number(value: str) -> int | None:
-    value = value.lower().replace(",", "")
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One count read in a sentence."""
+
+    kind: str | list[str]
+    value: int
+    qualifier: str
+    start: int             # where the count phrase starts (its actor is named before)
+    generic: bool = False  # "talked 17 times": the kind may come from a breakdown
+
+
+def number_value(value: str) -> int | None:
+    """The integer a written number stands for ("1,200", "twenty-one", "a dozen")."""
+    value = value.lower().replace(",", "").strip()
     if value.isdigit():
         return int(value)
-    return NUMBER_WORDS.get(value)
+    if value in NUMBER_WORDS:
+        return NUMBER_WORDS[value]
+    parts = re.split(r"[- ]", value)
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _UNITS:
+        return _TENS[parts[0]] + _UNITS[parts[1]]
+    return None
 
 
 def extract_tallies(text: str, published: dt.date | None,
                     mentions: list[Mention] | None = None,
                     tokens: list[tuple[int, int, str]] | None = None) -> list[dict]:
     """Tally records of one article (`mentions`, `tokens`: found already, if known)."""
-    if tokens is None:
-        hints = [m.start() for m in _COUNT_HINT_RE.finditer(text)]
-    else:
-        # Only where a number is written: check the count pattern there.
-        hints = [start for start, _, word in tokens
-                 if (word[0].isdigit() or word.lower() in NUMBER_WORDS
-                     or word.lower().startswith("total"))
-                 and _COUNT_HINT_RE.match(text, start)]
-    if not hints:
+    if tokens is not None and not any(
+            word[0].isdigit() or word.lower() in NUMBER_WORDS for _, _, word in tokens):
+        return []
+    numbers = [m for m in _NUMBER_RE.finditer(text) if not _is_year(m.group())]
+    if not numbers:
         return []
     publication, _anchor = anchors(text, published)
     ref = get_reference()
     if mentions is None:
         mentions = ref.find_mentions(text)
-    mentions = [m for m in mentions if m.kind == "person"]
-    tallies: list[dict] = []
-    period_context: str | None = None
-    for sentence in split_sentences(text):
-        start, end = sentence.start, sentence.end
-        counts = _counts(text, start, end) if any(start <= h < end for h in hints) else []
-        sets_context = _sets_context(text, start, end)
-        if not counts and not sets_context:
-            continue
-        period = _period(text, start, end, publication) or period_context
-        if period and period != period_context and sets_context:
-            period_context = period
-        if re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
-            continue  # "two video summits, in April and July respectively": events, not a tally
-        for found in counts:
-            kind, count, qualifier, span = found
-            actor = _actor(ref, mentions, span[0], start, publication)
-            if actor is None:
+    reader = _ArticleReader(text, publication, ref,
+                            [m for m in mentions if m.kind == "person"])
+    return _dedupe(reader.read(split_sentences(text), numbers))
+
+
+class _ArticleReader:
+    """Reads the counts of one article sentence by sentence, carrying actor and period."""
+
+    def __init__(self, text: str, publication: dt.date | None, ref: Reference,
+                 persons: list[Mention]) -> None:
+        self.text = text
+        self.publication = publication
+        self.ref = ref
+        self.persons = persons
+        self.last_actor: dict | None = None
+        self.period_context: str | None = None
+
+    def read(self, sentences: list[Sentence], numbers: list[re.Match[str]]) -> list[dict]:
+        tallies: list[dict] = []
+        for index, sentence in enumerate(sentences):
+            in_sentence = [m for m in numbers if sentence.start <= m.start() < sentence.end]
+            counts = self._counts(sentence, in_sentence) if in_sentence else []
+            period = self._sentence_period(sentence, counts)
+            if not counts:
                 continue
-            tallies.append({
-                "actor": actor, "type": kind, "count": count, "qualifier": qualifier,
-                "period": period or (str(publication.year) if publication else None),
-                "evidence": text[start:end], "evidence_spans": [[start, end]],
-                "rule": "tally:" + ("+".join(kind) if isinstance(kind, list) else kind),
-            })
-    return _dedupe(tallies)
+            if _RESPECTIVELY_RE.search(self.text, sentence.start, sentence.end):
+                continue  # "two video summits, in April and July respectively": events
+            for count in counts:
+                tally = self._tally(count, sentence, sentences[index + 1:index + 4], period)
+                if tally is not None:
+                    tallies.append(tally)
+        return tallies
+
+    def _sentence_period(self, sentence: Sentence, counts: list[Count]) -> str | None:
+        start, end = sentence.start, sentence.end
+        if not counts and not _SETS_PERIOD_RE.search(self.text, start, end):
+            return None
+        period = _period(self.text, start, end, self.publication, self._since_office_start,
+                         bool(counts))
+        if period is None:
+            return self.period_context
+        if counts or not period.isdigit() or re.search(r"\b(?:in|during) \d{4}\b",
+                                                       self.text[start:end]):
+            self.period_context = period
+        return period
+
+    def _tally(self, count: Count, sentence: Sentence, following: list[Sentence],
+               period: str | None) -> dict | None:
+        actor = self._actor(count.start, sentence.start)
+        if actor is None:
+            return None
+        self.last_actor = actor
+        kind = count.kind
+        if count.generic:
+            kind = self._breakdown_kind(count, sentence, following) or kind
+        text = self.text[sentence.start:sentence.end]
+        return {
+            "actor": actor, "type": kind, "count": count.value, "qualifier": count.qualifier,
+            "period": period or (str(self.publication.year) if self.publication else None),
+            "evidence": text, "evidence_spans": [[sentence.start, sentence.end]],
+            "rule": "tally:" + ("+".join(kind) if isinstance(kind, list) else kind),
+        }
+
+    # ------------------------------------------------------------------ counts
+    def _counts(self, sentence: Sentence, numbers: list[re.Match[str]]) -> list[Count]:
+        if _AVERAGE_RE.search(self.text, sentence.start, sentence.end):
+            return []
+        found: list[Count] = []
+        for number in numbers:
+            value = number_value(number.group())
+            if value is None or value < 2:
+                continue
+            found.extend(self._read_number(number, value, sentence.start, found))
+        return found
+
+    def _read_number(self, number: re.Match[str], value: int, clause_start: int,
+                     earlier: list[Count]) -> list[Count]:
+        text, start, end = self.text, number.start(), number.end()
+        window = max(clause_start, start - 80)
+        qual = _QUALIFIER_BEFORE_RE.search(text, window, start)
+        count_start = qual.start() if qual else start
+        qualifier = _QUALIFIERS[qual["qual"].lower()] if qual else "exact"
+        if _FUTURE_BEFORE_RE.search(text, window, count_start):
+            return []
+        if _TOTAL_BEFORE_RE.search(text, window, count_start):
+            # The list a total closes: the types not counted before it in the sentence.
+            counted = {k for c in earlier for k in (c.kind if isinstance(c.kind, list)
+                                                    else [c.kind])}
+            kinds = [k for k in _kinds_in(text[clause_start:count_start]) if k not in counted]
+            if kinds:
+                return [Count(kinds if len(kinds) > 1 else kinds[0], value, qualifier,
+                              count_start)]
+        if _VISITS_TO_BEFORE_RE.search(text, window, count_start) and \
+                _COUNTRIES_AFTER_RE.match(text, end):
+            return [Count("meeting", value, qualifier, count_start)]
+        if _DETERMINER_BEFORE_RE.search(text, window, count_start):
+            return []
+        noun = _NOUN_AFTER_RE.match(text, end)
+        if noun:
+            return self._noun_counts(noun, value, qualifier, count_start, clause_start)
+        if _TIMES_AFTER_RE.match(text, end):
+            return self._verb_counts(value, qualifier, count_start, clause_start)
+        return []
+
+    def _noun_counts(self, noun: re.Match[str], value: int, qualifier: str,
+                     count_start: int, clause_start: int) -> list[Count]:
+        text = self.text
+        if _RATE_AFTER_RE.match(noun["after"]):
+            return []
+        kind = _noun_kind(noun["noun"].lower(), noun["adj"], noun["after"],
+                          text[max(clause_start, count_start - 30):count_start])
+        if kind is None:
+            return []
+        counts = [Count(kind, value, qualifier, count_start)]
+        # "eight official and five working visits": the first count shares the noun.
+        coordinated = _COORDINATED_BEFORE_RE.search(text, max(clause_start, count_start - 60),
+                                                    count_start)
+        if coordinated:
+            first = number_value(coordinated["num"])
+            if first is not None and first > 1:
+                counts.insert(0, Count(kind, first, "exact", coordinated.start()))
+        return counts
+
+    def _verb_counts(self, value: int, qualifier: str, count_start: int,
+                     clause_start: int) -> list[Count]:
+        verb = _VERB_BEFORE_RE.search(self.text, clause_start, count_start)
+        if verb is None:
+            return []
+        phrase = verb.group().lower()
+        start = verb.start()
+        if "communicated" in phrase and _VIDEO_RE.search(phrase):
+            # "communicated or spoke online": video talks and addresses alike.
+            return [Count(["video_meeting", "speech"], value, qualifier, start)]
+        if _PHONE_RE.search(phrase) or "calls" in phrase:
+            return [Count("phone_call", value, qualifier, start)]
+        if _VIDEO_RE.search(phrase):
+            return [Count("video_meeting", value, qualifier, start)]
+        if verb["verb"].lower() in ("met", "meets"):
+            return [Count("meeting", value, qualifier, start)]
+        return [Count("consult", value, qualifier, start, generic=True)]
+
+    def _breakdown_kind(self, count: Count, sentence: Sentence,
+                        following: list[Sentence]) -> list[str] | str | None:
+        """Types named where a generic count is broken down ("including ..., This includes")."""
+        parts = [self.text[count.start:sentence.end]]
+        parts += [self.text[s.start:s.end] for s in following
+                  if _BREAKDOWN_START_RE.match(self.text, s.start)]
+        kinds = sorted({kind for part in parts for kind in _kinds_in(part)})
+        if not kinds:
+            return None
+        return kinds if len(kinds) > 1 else kinds[0]
+
+    # ------------------------------------------------------------------ actors
+    def _actor(self, pos: int, sentence_start: int) -> dict | None:
+        for mention in reversed(self.persons):
+            if mention.start >= pos:
+                continue
+            if mention.start < sentence_start:
+                break
+            if _OBJECT_BEFORE_RE.search(self.text, max(0, mention.start - 60), mention.start):
+                continue
+            actor = self._record(mention.keys[0])
+            if actor is not None:
+                return actor
+        return self.last_actor or self._main_actor()
+
+    def _main_actor(self) -> dict | None:
+        """The person the article names most (the first named on a tie)."""
+        named = Counter(m.keys[0] for m in self.persons)
+        if not named:
+            return None
+        first = {}
+        for m in self.persons:
+            first.setdefault(m.keys[0], m.start)
+        best = min(named, key=lambda key: (-named[key], first[key]))
+        return self._record(best)
+
+    def _record(self, name: str) -> dict | None:
+        person = self.ref.person(name)
+        if person is None:
+            return None
+        country, org = person.party_on(self.publication)
+        if country is None and org is None:
+            return None
+        if country is None:
+            return {"name": person.name, "country": None, "org": org}
+        return {"name": person.name, "country": country}
+
+    def _since_office_start(self, who: str, named: str | None, pos: int) -> dt.date | None:
+        """Start of the term "since the latter's assumption of office" (at `pos`) points to."""
+        before = [m for m in self.persons if m.start < pos]
+        mention: Mention | None = None
+        if named:
+            mention = next((m for m in reversed(before) if m.text.endswith(named)), None)
+        elif who == "the former":
+            names = list(dict.fromkeys(m.keys[0] for m in reversed(before)))
+            return self._term_start(names[1]) if len(names) > 1 else None
+        elif before:
+            mention = before[-1]
+        if mention is None:
+            return None
+        return self._term_start(mention.keys[0])
+
+    def _term_start(self, name: str) -> dt.date | None:
+        person = self.ref.person(name)
+        office = person.office_on(self.publication) if person else None
+        return office.start if office else None
 
 
-def _counts(text: str, start: int, end: int) -> list[tuple[str | list[str], int, str,
-                                                          tuple[int, int]]]:
-    found = []
-    for m in _NOUN_RE.finditer(text, start, end):
-        count = _number(m["num"])
-        if count is None or count < 2 or _is_year(m["num"]):
-            continue
-        kind = next(t for i, (_, t) in enumerate(_NOUNS) if m[f"n{i}"])
-        noun = m["noun"].lower()
-        if noun.startswith(("heads of state", "leaders", "foreign leaders")) and not \
-                _HOSTED_RE.search(text, max(start, m.start() - 25), m.start()):
-            continue
-        found.append((kind, count, _QUALIFIERS.get((m["qual"] or "").lower(), "exact"),
-                      m.span()))
-    for m in _VERB_RE.finditer(text, start, end):
-        verb = m["verb"].lower()
-        kind = _VERB_TYPES.get(verb)
-        count = _number(m["num"])
-        if kind is None or count is None:
-            continue
-        found.append((kind, count, _QUALIFIERS.get((m["qual"] or "").lower(), "exact"),
-                      m.span()))
-    for m in _TOTAL_RE.finditer(text, start, end):
-        count = _number(m["num"])
-        kinds = _kinds_before(text[start:m.start()])
-        if count is None or not kinds:
-            continue
-        found.append((kinds if len(kinds) > 1 else kinds[0], count,
-                      _QUALIFIERS.get((m["qual"] or "").lower(), "exact"), m.span()))
-    for m in _VISITED_COUNTRIES_RE.finditer(text, start, end):
-        count = _number(m["num"])
-        if count is not None:
-            found.append(("meeting", count, "exact", m.span()))
-    return found
+def _noun_kind(noun: str, adjectives: str, after: str, before: str) -> str | None:
+    """The interaction type a counted noun names, or None for other things."""
+    video = bool(_VIDEO_RE.search(adjectives) or _VIDEO_AFTER_RE.match(after))
+    phone = bool(_PHONE_RE.search(adjectives) or _PHONE_AFTER_RE.match(after))
+    if _NOT_DIPLOMATIC_RE.search(adjectives):
+        return None
+    if noun.startswith("heads") or noun in ("leaders", "dignitaries"):
+        return "meeting" if _HOST_BEFORE_RE.search(before) else None
+    if noun in ("visits", "trips", "tours"):
+        return "meeting"
+    if noun in ("speeches", "addresses"):
+        return "speech"
+    if noun in ("messages", "letters"):
+        return "message"
+    if noun == "calls":
+        if "courtesy" in adjectives.lower():
+            return "meeting"  # a courtesy call is paid in person
+        return "video_meeting" if video else "phone_call"
+    if video:
+        return "video_meeting"
+    if phone:
+        return "phone_call"
+    if noun in ("conversations", "talks"):
+        return "consult"
+    if noun in ("conferences", "sessions"):
+        return None  # press conferences, parliament sessions: not talks between leaders
+    if noun == "events" and not (_DIPLOMATIC_RE.search(adjectives)
+                                 or re.match(r"\s+with\b", after)):
+        return None  # "31 events within 48 hours": not every event is a meeting
+    if re.match(r"\s+of\s+(?:the|its|his|her)\b", after):
+        return None  # "44 meetings of the Stavka": a body's sittings
+    return "meeting"
 
 
-def _kinds_before(clause: str) -> list[str]:
-    """Types named in the clause a total closes ("speeches ... messages totaling 100")."""
-    tail = re.split(r"[,;]\s+(?=\w+ed\b)|\battended\b", clause)[-1] if clause else ""
-    kinds = []
-    lowered = clause.lower()
-    if "speech" in lowered:
-        kinds.append("speech")
-    if re.search(r"\b(?:messages|letters|correspondence)\b", lowered):
-        kinds.append("message")
-    if not kinds and re.search(r"\bcalls\b", tail.lower()):
-        kinds.append("phone_call")
-    return kinds
+def _kinds_in(clause: str) -> list[str]:
+    """Types a list names ("speeches ... and messages", "his visit, 10 phone calls")."""
+    return [kind for pattern, kind in _KIND_WORDS if pattern.search(clause)]
 
 
 def _is_year(value: str) -> bool:
     return value.isdigit() and len(value) == 4 and value.startswith(("19", "20"))
 
 
-def _actor(ref, mentions: list[Mention], pos: int, sentence_start: int,
-           on: dt.date | None) -> dict | None:
-    before = [m for m in mentions if m.start < pos]
-    if not before:
-        return None
-    mention = before[-1]
-    person = ref.person(mention.keys[0])
-    if person is None:
-        return None
-    country, org = person.party_on(on)
-    if country is None and org is None:
-        return None
-    if country is None:
-        return {"name": person.name, "country": None, "org": org}
-    return {"name": person.name, "country": country}
+# -------------------------------------------------------------------- periods
+OfficeStart = Callable[[str, str | None, int], dt.date | None]
 
 
-def _period(text: str, start: int, end: int, publication: dt.date | None) -> str | None:
+def _period(text: str, start: int, end: int, publication: dt.date | None,
+            office_start: OfficeStart, counted: bool) -> str | None:
+    """The period a sentence states for its counts, if any."""
     sentence = text[start:end]
     if publication is not None:
-        m = _PAST_YEARS_RE.search(sentence)
-        if m:
-            years = _number(m["n"]) or 0
-            try:
-                begin = publication.replace(year=publication.year - years)
-            except ValueError:
-                begin = publication.replace(year=publication.year - years, day=28)
-            return f"{begin.isoformat()}/{publication.isoformat()}"
-        if _PANDEMIC_RE.search(sentence):
-            return f"2020-01-01/{publication.isoformat()}"
+        ranged = _range_period(sentence, publication, office_start, start, counted)
+        if ranged:
+            return ranged
     dates = find_dates(sentence)
-    for mention in dates:
-        if mention.kind == "absolute" and mention.day and _SINCE_RE.search(
-                sentence, max(0, mention.start - 8), mention.start) and publication:
-            value, precision = resolve(mention, publication)
-            if value and precision == "day":
-                return f"{value}/{publication.isoformat()}"
+    games = _WINTER_GAMES_RE.search(sentence)
+    if games:
+        year = _year_of(dates, publication)
+        if year:
+            return f"{year}-02"  # the Winter Olympics are held in February
     for mention in dates:
         if mention.kind == "year":
             return str(mention.year)
@@ -232,22 +458,64 @@ def _period(text: str, start: int, end: int, publication: dt.date | None) -> str
     return None
 
 
-def _sets_context(text: str, start: int, end: int) -> bool:
-    """A period stated with "since"/"from" or "in YYYY" carries over to later counts."""
-    return bool(_CONTEXT_RE.search(text, start, end))
+def _range_period(sentence: str, publication: dt.date, office_start: OfficeStart,
+                  offset: int, counted: bool) -> str | None:
+    today = publication.isoformat()
+    m = _PAST_YEARS_RE.search(sentence)
+    if m:
+        years = number_value(m["n"]) or 0
+        return f"{_years_before(publication, years).isoformat()}/{today}"
+    if _PANDEMIC_RE.search(sentence):
+        return f"2020-01-01/{today}"
+    for mention in find_dates(sentence):
+        if not _SINCE_BEFORE_RE.search(sentence, max(0, mention.start - 8), mention.start):
+            continue
+        if mention.kind == "absolute" and mention.day:
+            value, precision = resolve(mention, publication)
+            if value and precision == "day":
+                return f"{value}/{today}"
+        # "since 2018" only where counted: "the first summit since 2018" sets no period.
+        if counted and mention.kind == "year" and \
+                sentence[mention.start:].lower().startswith("since"):
+            return f"{mention.year}-01-01/{today}"
+    m = _SINCE_OFFICE_RE.search(sentence)
+    if m:
+        began = office_start((m["who"] or "").lower(), m["named"], offset + m.start())
+        if began:
+            return f"{began.isoformat()}/{today}"
+    return None
 
 
-_CONTEXT_RE = re.compile(r"\b(?:since|from|during|in \d{4}|(?:past|last) \w+ years)\b",
-                         re.IGNORECASE)
+def _year_of(dates: list[DateMention], publication: dt.date | None) -> int | None:
+    for mention in dates:
+        if mention.kind == "year":
+            return mention.year
+        if mention.kind == "relper" and mention.unit == "year" and publication:
+            return publication.year + mention.offset
+    return publication.year if publication else None
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # February 29
+        return day.replace(year=day.year - years, day=28)
 
 
 def _dedupe(tallies: list[dict]) -> list[dict]:
+    """One tally per actor, type and count; a count restated with its medium
+    ("10 conversations" then "10 telephone conversations") keeps the medium."""
+    def party(tally: dict) -> str | None:
+        return tally["actor"].get("country") or tally["actor"].get("org")
+
+    specific = {(party(t), t["count"]) for t in tallies if t["type"] != "consult"}
     seen: set[tuple] = set()
     out = []
     for tally in tallies:
         kind = tally["type"]
-        key = (tally["actor"].get("country") or tally["actor"].get("org"),
-               tuple(kind) if isinstance(kind, list) else kind, tally["count"])
+        if kind == "consult" and (party(tally), tally["count"]) in specific:
+            continue
+        key = (party(tally), tuple(kind) if isinstance(kind, list) else kind, tally["count"])
         if key in seen:
             continue
         seen.add(key)
