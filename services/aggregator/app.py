@@ -18,6 +18,7 @@ from typing import Any
 
 import faust
 
+from services.aggregator import buckets as buckets_mod
 from services.aggregator import canonical, index
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
@@ -138,9 +139,9 @@ def _canonicalize_agents(app: faust.App, settings: Settings, tables: AggregatorT
     async def canonicalize(stream: faust.StreamT) -> None:
         async for payload in stream:
             event = decode_object(payload)
-            for key, value in canonicalize_event(tables.buckets, event):
-                target = topics["canonical"] if key == "canonical" else topics["by_actor"]
-                await target.send(key=value[0].encode(), value=encode(value[1]))
+            for role, key, message in canonicalize_event(tables.buckets, event):
+                target = topics["canonical"] if role == "canonical" else topics["by_actor"]
+                await target.send(key=key.encode(), value=encode(message))
 
     @app.agent(topics["canonical"], concurrency=1)
     async def store_canonical(stream: faust.StreamT) -> None:
@@ -153,28 +154,13 @@ def _canonicalize_agents(app: faust.App, settings: Settings, tables: AggregatorT
                 tables.canonical_events[cid] = record
 
 
-def canonicalize_event(buckets: Any, event: dict[str, Any]) -> list[tuple[str, tuple[str, Any]]]:
-    """Add one event to its bucket; return the messages that publish the change."""
-    bucket = canonical.bucket_key(event)
-    mentions = dict(buckets.get(bucket) or {})
-    if event["event_id"] in mentions:
-        return []
-    before = canonical.canonical_events(bucket, mentions)
-    mentions[event["event_id"]] = canonical.mention_of(event)
-    after = canonical.canonical_events(bucket, mentions)
-    buckets[bucket] = mentions
-    updated, retired = canonical.changes(before, after)
-    out: list[tuple[str, tuple[str, Any]]] = []
-    for record in updated + retired:
-        out.append(("canonical", (record["canonical_id"], record)))
-    for old_cid, old in before.items():
-        for op in index.index_ops(old, after.get(old_cid)):
-            out.append(("actor", (op["actor"], op)))
-    for cid, new in after.items():
-        if cid not in before:
-            for op in index.index_ops(None, new):
-                out.append(("actor", (op["actor"], op)))
-    return out
+def canonicalize_event(buckets: Any, event: dict[str, Any]) -> list[buckets_mod.Output]:
+    """Add one event to its bucket (a table); return the messages that publish it."""
+    key = canonical.bucket_key(event)
+    state, outputs = buckets_mod.apply_event(buckets.get(key), event)
+    if state is not None:
+        buckets[key] = state
+    return outputs
 
 
 def _decoded_event(payload: bytes | None) -> tuple[dict[str, Any], str | None]:

@@ -217,11 +217,11 @@ def tombstone(record: Record, merged_into: str | None) -> Record:
 def changes(old: dict[str, Record], new: dict[str, Record]) -> tuple[list[Record], list[Record]]:
     """(records to publish, tombstones) that take a bucket from ``old`` to ``new``."""
     updated = [r for cid, r in new.items() if old.get(cid) != r]
-    retired = [tombstone(r, _successor(r, new)) for cid, r in old.items() if cid not in new]
+    retired = [tombstone(r, successor(r, new)) for cid, r in old.items() if cid not in new]
     return updated, retired
 
 
-def _successor(gone: Record, new: dict[str, Record]) -> str | None:
+def successor(gone: Record, new: dict[str, Record]) -> str | None:
     """The canonical event that took over a retired one's mentions."""
     ids = set(gone.get("event_ids", []))
     for cid, record in new.items():
