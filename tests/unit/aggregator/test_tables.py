@@ -12,14 +12,12 @@ from services.aggregator.app import (
     apply_actor_op,
     canonicalize_event,
 )
+from services.aggregator.local import LocalAggregator
 from tests.unit.aggregator.events import MACRON, SCHOLZ, XI, event
 
 
 def _tables() -> AggregatorTables:
-    return AggregatorTables(buckets={}, canonical_events={}, actor_months={}, tallies={},
-                            actor_tables={name: {} for name in (
-                                "calls_per_month", "events_per_month", "channels_per_month",
-                                "counterparts", "actor_events")})
+    return LocalAggregator().tables
 
 
 def _feed(tables: AggregatorTables, events: list[dict[str, Any]]) -> None:

@@ -1,0 +1,46 @@
+"""The aggregator's logic on plain dicts, in one process: no Kafka, no Faust.
+
+It runs the same functions the Faust agents run, so it serves as the reference
+("a run without crashes") in tests and as the no-broker baseline in benchmarks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.aggregator import queries
+from services.aggregator.app import AggregatorTables, apply_actor_op, canonicalize_event
+from services.aggregator.index import ACTOR_TABLES
+from services.common.ids import party_code
+
+
+class LocalAggregator:
+    """Feed it `events` and `tallies` messages; query it like the web view."""
+
+    def __init__(self) -> None:
+        self.tables = AggregatorTables(
+            buckets={}, canonical_events={}, actor_months={}, tallies={},
+            actor_tables={name: {} for name in ACTOR_TABLES})
+
+    def add_event(self, event: dict[str, Any]) -> None:
+        for role, key, message in canonicalize_event(self.tables.buckets, event):
+            if role == "actor":
+                apply_actor_op(self.tables, message)
+            elif message.get("deleted"):
+                self.tables.canonical_events.pop(key, None)
+            else:
+                self.tables.canonical_events[key] = message
+
+    def add_tally(self, tally: dict[str, Any]) -> None:
+        actors = {party_code(tally["actor"]), tally["actor"].get("name") or ""} - {""}
+        for actor in sorted(actors):
+            apply_actor_op(self.tables, {"op": "tally", "actor": actor, "tally": tally})
+
+    def get(self, table: str, key: str) -> Any:
+        return self.tables.by_name()[table].get(key)
+
+    def rows(self, table: str, actor: str) -> list[dict[str, Any]]:
+        return queries.TABLE_QUERIES[table][0](self.get, queries.Query(actor))
+
+    def actors(self) -> list[str]:
+        return sorted(self.tables.actor_months)
