@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .dates import DateMention, anchors, find_dates, resolve
+from .dates import MONTHS, DateMention, anchors, find_dates, resolve
 from .reference import Mention, Reference, get_reference
 from .text import Sentence, split_sentences
 
@@ -79,13 +79,15 @@ _COORDINATED_BEFORE_RE = re.compile(
     r"(?P<num>" + _NUMBER + r")\s+(?:" + _ADJ + r"\s+){0,2}?(?:and|or)\s+$", re.IGNORECASE)
 # A verb and its medium before "N times": "spoke by phone 352 times", "met 110 times".
 _VERB_BEFORE_RE = re.compile(
-    r"\b(?P<verb>spoke|speaks|talked|talks|conversed|met|meets|held talks|communicated|"
+    r"\b(?P<verb>spoke|speaks|spoken|talked|talks|conversed|met|meets|held talks|communicated|"
+    r"visited|travell?ed|called|phoned|telephoned|"
     r"had (?:phone |telephone )?(?:conversations|talks|calls))\b(?P<mid>(?:\s+[\w'’-]+){0,8}?)"
     r"\s+(?:on\s+)?$", re.IGNORECASE)
 _HOST_BEFORE_RE = re.compile(r"\b(?:hosted|received|welcomed|met(?: with)?|meetings with)\s+$",
                              re.IGNORECASE)
 _DETERMINER_BEFORE_RE = re.compile(
-    r"\b(?:the|these|those|last|past|first|previous|next|all|both|of|its|their)\s+$",
+    r"\b(?:the|these|those|last|past|first|previous|next|all|both|his|her|its|their|our|"
+    r"my|your)\s+$",
     re.IGNORECASE)
 _FUTURE_BEFORE_RE = re.compile(
     r"\b(?:will|would|shall|plans? to|planning to|(?:is|are|was|were) (?:set|expected|"
@@ -121,10 +123,14 @@ _KIND_WORDS: list[tuple[re.Pattern[str], str]] = [
 
 # Periods.
 _PAST_YEARS_RE = re.compile(
-    r"\b(?:in|over|during|for|within) the (?:past|last|previous) (?P<n>" + _NUMBER
-    + r") years\b", re.IGNORECASE)
+    r"\b(?:in|over|during|for|within) the (?:past|last|previous) (?:(?P<n>" + _NUMBER
+    + r") )?(?P<unit>years?|decades?)\b", re.IGNORECASE)
 _PANDEMIC_RE = re.compile(r"\bsince the (?:start|beginning|outbreak|onset) of the "
                           r"(?:COVID-19 |COVID |covid |coronavirus )?pandemic\b", re.IGNORECASE)
+_SINCE_MONTH_RE = re.compile(
+    r"\b(?i:since|from) (?:early |mid-|late )?(?P<month>January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)(?:,? (?P<year>(?:19|20)"
+    r"\d\d))?")
 _SINCE_BEFORE_RE = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
 _SINCE_OFFICE_RE = re.compile(
     r"\bsince\s+(?:(?P<who>the latter|the former|his|her|he|she)(?:['’]s)?\s+|"
@@ -136,8 +142,13 @@ _WINTER_GAMES_RE = re.compile(r"\b(?:Winter Olympics|Olympic Winter Games|Winter
 # A sentence without a count that still sets the period later counts share.
 _SETS_PERIOD_RE = re.compile(r"\b(?:since|from|during|in \d{4}|(?:past|last) \w+ years)\b",
                              re.IGNORECASE)
+# A person who reports the count: "Ma said", "according to Ma".
+_SPEAKER_RE = re.compile(r"\b(?:said|says|told|noted|added|stated|announced|reported|"
+                         r"recalled|stressed|pointed out)\b")
 _OBJECT_BEFORE_RE = re.compile(
-    r"\b(?:with|to|between|and|from|by|for|toward|towards|against|than|including)\s+"
+    r"\b(?:with|to|between|and|from|by|for|toward|towards|against|than|including|met|meets|"
+    r"meeting|called|hosted|received|visited|telephoned|invited|congratulated|thanked|told|"
+    r"urged)\s+"
     r"(?:(?:the|a|an|of|[A-Z][\w.'’-]*)\s+){0,5}$")
 
 
@@ -216,8 +227,9 @@ class _ArticleReader:
         start, end = sentence.start, sentence.end
         if not counts and not _SETS_PERIOD_RE.search(self.text, start, end):
             return None
+        first_count = min(c.start for c in counts) if counts else None
         period = _period(self.text, start, end, self.publication, self._since_office_start,
-                         bool(counts))
+                         first_count)
         if period is None:
             return self.period_context
         if counts or not period.isdigit() or re.search(r"\b(?:in|during) \d{4}\b",
@@ -263,6 +275,8 @@ class _ArticleReader:
         qualifier = _QUALIFIERS[qual["qual"].lower()] if qual else "exact"
         if _FUTURE_BEFORE_RE.search(text, window, count_start):
             return []
+        if text[max(0, start - 5):start].lower() == "half ":
+            value //= 2  # "half a dozen"
         if _TOTAL_BEFORE_RE.search(text, window, count_start):
             # The list a total closes: the types not counted before it in the sentence.
             counted = {k for c in earlier for k in (c.kind if isinstance(c.kind, list)
@@ -296,7 +310,9 @@ class _ArticleReader:
         # "eight official and five working visits": the first count shares the noun.
         coordinated = _COORDINATED_BEFORE_RE.search(text, max(clause_start, count_start - 60),
                                                     count_start)
-        if coordinated:
+        shared = coordinated and not _NOUN_AFTER_RE.match(text, coordinated.end("num"),
+                                                          count_start)
+        if coordinated and shared:
             first = number_value(coordinated["num"])
             if first is not None and first > 1:
                 counts.insert(0, Count(kind, first, "exact", coordinated.start()))
@@ -316,7 +332,9 @@ class _ArticleReader:
             return [Count("phone_call", value, qualifier, start)]
         if _VIDEO_RE.search(phrase):
             return [Count("video_meeting", value, qualifier, start)]
-        if verb["verb"].lower() in ("met", "meets"):
+        if verb["verb"].lower() in ("called", "phoned", "telephoned"):
+            return [Count("phone_call", value, qualifier, start)]
+        if verb["verb"].lower() in ("met", "meets", "visited", "traveled", "travelled"):
             return [Count("meeting", value, qualifier, start)]
         return [Count("consult", value, qualifier, start, generic=True)]
 
@@ -340,6 +358,8 @@ class _ArticleReader:
                 break
             if _OBJECT_BEFORE_RE.search(self.text, max(0, mention.start - 60), mention.start):
                 continue
+            if _SPEAKER_RE.search(self.text, mention.end, pos):
+                continue  # "Ushakov said the president had 10 calls": the speaker
             actor = self._record(mention.keys[0])
             if actor is not None:
                 return actor
@@ -347,10 +367,11 @@ class _ArticleReader:
 
     def _main_actor(self) -> dict | None:
         """The person the article names most (the first named on a tie)."""
-        named = Counter(m.keys[0] for m in self.persons)
+        named = Counter(m.keys[0] for m in self.persons
+                        if not _SPEAKER_RE.match(self.text, m.end + 1))
         if not named:
             return None
-        first = {}
+        first: dict[str, int] = {}
         for m in self.persons:
             first.setdefault(m.keys[0], m.start)
         best = min(named, key=lambda key: (-named[key], first[key]))
@@ -376,11 +397,22 @@ class _ArticleReader:
         elif who == "the former":
             names = list(dict.fromkeys(m.keys[0] for m in reversed(before)))
             return self._term_start(names[1]) if len(names) > 1 else None
-        elif before:
+        elif who == "the latter" and before:
             mention = before[-1]
-        if mention is None:
-            return None
-        return self._term_start(mention.keys[0])
+        else:
+            # "since he took office", "since taking office": the counting person's term.
+            mention = self._subject_near(pos)
+        if mention is not None:
+            return self._term_start(mention.keys[0])
+        actor = self.last_actor or self._main_actor()
+        return self._term_start(actor["name"]) if actor else None
+
+    def _subject_near(self, pos: int, reach: int = 150) -> Mention | None:
+        """The person named nearest `pos` who is neither an object nor a speaker."""
+        near = [m for m in self.persons if abs(m.start - pos) <= reach
+                and not _OBJECT_BEFORE_RE.search(self.text, max(0, m.start - 60), m.start)
+                and not _SPEAKER_RE.match(self.text, m.end + 1)]
+        return min(near, key=lambda m: abs(m.start - pos), default=None)
 
     def _term_start(self, name: str) -> dt.date | None:
         person = self.ref.person(name)
@@ -400,6 +432,8 @@ def _noun_kind(noun: str, adjectives: str, after: str, before: str) -> str | Non
         return "meeting"
     if noun in ("speeches", "addresses"):
         return "speech"
+    if re.match(r"\s+of\s+(?:the|its|his|her|credence)\b", after):
+        return None  # "44 meetings of the Stavka", "letters of credence"
     if noun in ("messages", "letters"):
         return "message"
     if noun == "calls":
@@ -417,8 +451,6 @@ def _noun_kind(noun: str, adjectives: str, after: str, before: str) -> str | Non
     if noun == "events" and not (_DIPLOMATIC_RE.search(adjectives)
                                  or re.match(r"\s+with\b", after)):
         return None  # "31 events within 48 hours": not every event is a meeting
-    if re.match(r"\s+of\s+(?:the|its|his|her)\b", after):
-        return None  # "44 meetings of the Stavka": a body's sittings
     return "meeting"
 
 
@@ -436,14 +468,18 @@ OfficeStart = Callable[[str, str | None, int], dt.date | None]
 
 
 def _period(text: str, start: int, end: int, publication: dt.date | None,
-            office_start: OfficeStart, counted: bool) -> str | None:
-    """The period a sentence states for its counts, if any."""
+            office_start: OfficeStart, first_count: int | None) -> str | None:
+    """The period a sentence states for its counts (the first at `first_count`), if any."""
     sentence = text[start:end]
+    counted = first_count is not None
     if publication is not None:
         ranged = _range_period(sentence, publication, office_start, start, counted)
         if ranged:
             return ranged
     dates = find_dates(sentence)
+    month = _month_before(dates, (first_count or end) - start, publication)
+    if month:
+        return month
     games = _WINTER_GAMES_RE.search(sentence)
     if games:
         year = _year_of(dates, publication)
@@ -463,26 +499,53 @@ def _range_period(sentence: str, publication: dt.date, office_start: OfficeStart
     today = publication.isoformat()
     m = _PAST_YEARS_RE.search(sentence)
     if m:
-        years = number_value(m["n"]) or 0
+        years = (number_value(m["n"]) if m["n"] else 1) or 0
+        if m["unit"].lower().startswith("decade"):
+            years *= 10
         return f"{_years_before(publication, years).isoformat()}/{today}"
     if _PANDEMIC_RE.search(sentence):
         return f"2020-01-01/{today}"
     for mention in find_dates(sentence):
-        if not _SINCE_BEFORE_RE.search(sentence, max(0, mention.start - 8), mention.start):
-            continue
-        if mention.kind == "absolute" and mention.day:
+        # "since 2018" only where counted: "the first summit since 2018" sets no period.
+        if counted and mention.kind == "year" and \
+                sentence[max(0, mention.start - 6):mention.start].lower() == "since ":
+            return f"{mention.year}-01-01/{today}"
+        if mention.kind == "absolute" and mention.day and _SINCE_BEFORE_RE.search(
+                sentence, max(0, mention.start - 8), mention.start):
             value, precision = resolve(mention, publication)
             if value and precision == "day":
                 return f"{value}/{today}"
-        # "since 2018" only where counted: "the first summit since 2018" sets no period.
-        if counted and mention.kind == "year" and \
-                sentence[mention.start:].lower().startswith("since"):
-            return f"{mention.year}-01-01/{today}"
+    since_month = _SINCE_MONTH_RE.search(sentence)
+    if since_month:
+        return f"{_month_start(since_month, publication).isoformat()}/{today}"
     m = _SINCE_OFFICE_RE.search(sentence)
     if m:
         began = office_start((m["who"] or "").lower(), m["named"], offset + m.start())
         if began:
             return f"{began.isoformat()}/{today}"
+    return None
+
+
+def _month_start(match: re.Match[str], publication: dt.date) -> dt.date:
+    """First day of "since March (2021)": the last such month up to publication."""
+    month = MONTHS[match["month"].lower()[:3]]
+    if match["year"]:
+        return dt.date(int(match["year"]), month, 1)
+    year = publication.year if month <= publication.month else publication.year - 1
+    return dt.date(year, month, 1)
+
+
+def _month_before(dates: list[DateMention], pos: int,
+                  publication: dt.date | None) -> str | None:
+    """"In March, he made 12 calls": a month named before the count is its period
+    ("had three calls and met in June" dates the meeting, not the calls)."""
+    if publication is None:
+        return None
+    for mention in dates:
+        if mention.kind == "month" and mention.end <= pos:
+            value, precision = resolve(mention, publication)
+            if value and precision == "month":
+                return value
     return None
 
 

@@ -37,6 +37,7 @@ def test_total_over_several_types_with_at_least() -> None:
      "phone_call", 21, "exact"),
     ("Emmanuel Macron spoke by phone 35 times this year.", "phone_call", 35, "exact"),
     ("Emmanuel Macron met Olaf Scholz a dozen times this year.", "meeting", 12, "exact"),
+    ("Emmanuel Macron met Olaf Scholz half a dozen times this year.", "meeting", 6, "exact"),
     ("Emmanuel Macron hosted more than 40 heads of state this year.", "meeting", 40, "at_least"),
     ("Emmanuel Macron attended over 18 events via video link this year.", "video_meeting", 18,
      "at_least"),
@@ -73,6 +74,15 @@ def test_coordinated_counts_share_their_noun() -> None:
      "2022-02"),
     ("Last year, Narendra Modi made 15 visits abroad.", "2021"),
     ("Narendra Modi made 15 visits abroad in 2019.", "2019"),
+    ("In March, Narendra Modi held 12 phone calls with leaders.", "2022-03"),
+    ("Narendra Modi has held 12 phone calls with leaders since December.",
+     "2021-12-01/2022-06-30"),
+    ("Narendra Modi has met foreign leaders more than 40 times since 2019.",
+     "2019-01-01/2022-06-30"),
+    ("Over the past year, Narendra Modi held 20 phone calls with leaders.",
+     "2021-06-30/2022-06-30"),
+    ("In the past decade, Narendra Modi has visited Russia eight times.",
+     "2012-06-30/2022-06-30"),
 ])
 def test_periods(sentence: str, period: str) -> None:
     ((_, _, _, _, found),) = tallies(sentence)
@@ -102,6 +112,25 @@ def test_actor_is_the_subject_not_the_object() -> None:
                                            ("RUS", "meeting", 4, "exact", "2025")]
 
 
+def test_since_taking_office_uses_the_counting_persons_term() -> None:
+    text = "Joe Biden has made 12 trips abroad since he took office."
+    assert tallies(text, "2022-06-30") == [
+        ("USA", "meeting", 12, "exact", "2021-01-20/2022-06-30")]
+
+
+def test_object_after_a_verb_and_speaker_are_not_the_actor() -> None:
+    text = ("Vladimir Putin visited Beijing this week. Vladimir Putin has met Xi Jinping 39 "
+            "times. Yury Ushakov said the president had 10 phone calls with Donald Trump.")
+    assert tallies(text) == [("RUS", "meeting", 39, "exact", "2022"),
+                             ("RUS", "phone_call", 10, "exact", "2022")]
+
+
+def test_counts_with_their_own_nouns_are_not_coordinated() -> None:
+    text = "In 2021 Xi Jinping had 79 phone conversations and 40 video meetings."
+    assert tallies(text) == [("CHN", "phone_call", 79, "exact", "2021"),
+                             ("CHN", "video_meeting", 40, "exact", "2021")]
+
+
 def test_generic_count_takes_the_types_of_its_breakdown() -> None:
     text = ("In 2025, Vladimir Putin talked with American officials on 17 occasions. "
             "This includes a visit to Alaska, 10 phone calls and six meetings with envoys.")
@@ -127,6 +156,9 @@ def test_spoke_online_counts_video_talks_and_addresses() -> None:
     "Narendra Modi will make three visits abroad next month.",
     "Narendra Modi held two video summits, in April and July respectively.",
     "Narendra Modi made 42 trips abroad covering 69 countries.",
+    "Narendra Modi received 12 letters of credence this week.",
+    "During his two visits to Moscow, Narendra Modi met Vladimir Putin.",
+    "Narendra Modi met half a dozen ministers at home.",
 ])
 def test_not_a_tally(sentence: str) -> None:
     found = tallies(sentence)
