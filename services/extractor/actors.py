@@ -146,6 +146,9 @@ class ActorResolver:
             if _ARTICLE_BEFORE_RE.search(text, max(0, title.start - 8), title.start):
                 return []
             return self._definite(title, ctx)
+        lead = min(title.start, parties[0].start)
+        if _ARTICLE_BEFORE_RE.search(text, max(0, lead - 8), lead):
+            return []       # "his election as US president": a role, not a party
         # "leaders", "heads of state": a plural title names members, not the organisation.
         plural = bool(_PLURAL_TITLE_RE.search(title.phrase))
         parties = [p for p in parties if p.kind == "country"
@@ -256,7 +259,7 @@ class ActorResolver:
     def _definite(title: TitleMatch, ctx: Context) -> list[Actor]:
         """"the Prime Minister", "the Director General": the last actor with that role."""
         roles = set(title.roles)
-        if roles & {"leader", "counterpart"}:
+        if roles & {"leader", "counterpart"} or _PLURAL_TITLE_RE.search(title.phrase):
             return []
         for actor in reversed(ctx.recent):
             if actor.role in roles:

@@ -73,7 +73,8 @@ PLANNED_RE = re.compile(
 WEAK_PLANNED_RE = re.compile(r"\bto (?:meet|hold|visit|have|pay|speak|talk|host|call)\b",
                              re.IGNORECASE)
 PAST_VERB_RE = re.compile(
-    r"\b(?:went|travel+ed|came|arrived|left|flew|headed|was|were|had|did|stayed|used)\b",
+    r"\b(?:went|travel+ed|came|arrived|left|flew|headed|was|were|had|did|stayed|used|became|"
+    r"decided)\b",
     re.IGNORECASE)
 PAST_RE = re.compile(
     r"\b(?:last|previously|earlier|ago|had met|had spoken|had held|was held|were held|"
@@ -81,6 +82,11 @@ PAST_RE = re.compile(
 
 # Pronoun subjects that point back to the last single actor.
 PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|him)\b")
+# Pronouns that can stand for a party other than the one named ("he met Modi", "met him");
+# "his"/"her" before a noun mostly point to the named subject ("during his visit").
+OTHER_PRONOUN_RE = re.compile(
+    r"\b(?:he|she|him)\b|\bher\b(?=\s*(?:[.,;]|$|\s+(?:on|in|at|during|for|to|and|last|"
+    r"this|over|about|after|before)\b))")
 # Phrases that point back to the parties of the previous event.
 GROUP_ANAPHOR_RE = re.compile(
     r"\b(?:the two (?:leaders|presidents|prime ministers|ministers|foreign ministers|heads of "

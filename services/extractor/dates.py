@@ -69,7 +69,8 @@ _CAPITALISED_GROUPS = ("m1", "m2", "m4", "wd")
 
 HEADER_RE = re.compile(r"^\s*date\s+(\d{4})-(\d\d)-(\d\d)")
 DATELINE_RE = re.compile(
-    r"^[A-Z][A-Za-z .'/\-\[\]]{1,60},?\s+(?:\w+\s+)?" + _MONTH.format(g="m") + r"\s*"
+    r"^(?:\s*date\s+\d{4}-\d\d-\d\d\s+)?[A-Z][A-Za-z .'/\-\[\]]{1,60},?\s+(?:\w+\s+)?"
+    + _MONTH.format(g="m") + r"\s*"
     + _DAY.format(g="d") + r"(?:,?\s*" + _YEAR.format(g="y") + r")?\s*(?:\(|/|:|--|—|–)",
     re.MULTILINE)
 # "Addis Ababa December 17/2019", "Samarkand [Uzbekistan], April 13 :"

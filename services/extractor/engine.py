@@ -30,7 +30,9 @@ CLAUSE_BREAK_RE = re.compile(
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
-    r"\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])")
+    r"(?<![A-Z])(?<!Mr)(?<!Ms)(?<!Dr)(?<!Mrs)(?<!St)(?<!Jr)\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])|"
+    # A comma splice: a new subject with its own verb ("..., Russian Minister X will be").
+    r"(?P<splice>,\s+(?=(?:[A-Z][\w’'.-]*\s+){2,6}(?:will|would|is|was|has|had|also)\s))")
 LOCATION_RE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+|\bhere\b|\bvisiting\b")
 REMOTE_ARTICLE_RE = re.compile(
     r"\b(?:phone|telephone|video|virtual(?:ly)?|online|videoconferenc\w*)\b", re.IGNORECASE)
@@ -55,7 +57,12 @@ FORUM_LINK_RE = re.compile(r"(?:[^.;,]{0,90}?\b(?:at|to|before|of|in|addressing|
 ADDRESS_LINK_RE = re.compile(r"\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 TALLY_CLAUSE_RE = re.compile(
     r"\b\d+\s+(?:[\w-]+\s+){0,2}(?:times|occasions|calls|conversations|meetings|visits|"
-    r"trips|events|contacts)\b", re.IGNORECASE)
+    r"trips|events|contacts)\b|"
+    # "eight African presidents have sent congratulations": a count of senders, no event.
+    r"(?<!the )(?<!The )(?<!their )\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
+    r"several|many|dozens of|scores of)\s+(?:[\w-]+\s+){0,2}(?:presidents|leaders|"
+    r"heads of state|prime ministers|ministers|countries|nations|governments)\s+"
+    r"(?:who\s+)?(?:have|had|has|sent|called|met|spoke|congratulated)\b", re.IGNORECASE)
 RESPECTIVELY_RE = re.compile(r"\b(?:respectively|two|three|four)\b", re.IGNORECASE)
 ALSO_ATTENDED_RE = re.compile(r"\b(?:attended|joined|participated|took part)\b", re.IGNORECASE)
 MEET_NOT_PERSON_RE = re.compile(
@@ -80,6 +87,22 @@ HOST_RE = re.compile(r"\b(?:hosted|hosts|received|receives|welcomed|welcomes|gre
 THIRD_PLACE_RE = re.compile(r"\bsidelines?\b|\bon the margins\b", re.IGNORECASE)
 # "his third time to speak at the forum": an ordinal of an event told, not a plan.
 ORDINAL_TIME_RE = re.compile(r"\b(?:is|was|be)\s+(?:\w+\s+){0,2}time to\b", re.IGNORECASE)
+ADDRESS_VERB_RE = re.compile(r"(?:congratulat|thank|felicitat)\w*", re.IGNORECASE)
+EXCHANGED_RE = re.compile(r"\bexchang\w*", re.IGNORECASE)
+RECIPIENT_GAP_RE = re.compile(r"\bto\s+(?:the\s+|his\s+|her\s+)?(?:[\w.’'-]+\s+){0,4}$",
+                              re.IGNORECASE)
+SIGNATURE_RE = re.compile(
+    r"[—–]\s*(?P<who>[^()\n—–]{3,60}?)\s*\(@?[\w.]+\)\s*"
+    r"(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})")
+FIRST_PERSON_RE = re.compile(r"\b(?:I|[Ww]e)\b")
+ATTEND_BEFORE_RE = re.compile(
+    r"\b(?:attend\w*|participat\w* in|take part in|took part in|taking part in|join\w*)\s+"
+    r"(?:the\s+|a\s+|an\s+)?[^,;.]{0,60}$", re.IGNORECASE)
+SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told [\w ]{0,12}|announced|reported|stated)\s+"
+                            r"(?:on\s+|late\s+|early\s+)?$", re.IGNORECASE)
+RELATION_BEFORE_RE = re.compile(
+    r"\b(?:his|her|their|its)\s+(?:\w+\s+)?(?:predecessors?|successors?|wife|husband|spouse|"
+    r"son|daughter|father|mother|brother|sister)\s*,?\s*$", re.IGNORECASE)
 UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
 MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
@@ -129,6 +152,8 @@ class _Sentence:
     dates: list[DateMention]
     titles: list[TitleMatch]
     headline: bool = False
+    # An embedded post ("... — Name (@handle) November 9, 2016"): its author and date.
+    signed: tuple[Mention, DateMention | None] | None = None
 
 
 class Engine:
@@ -206,6 +231,7 @@ class Engine:
             bucket.headline = bool(LINK_LEAD_RE.match(sentence_text)) or (
                 i < 4 and (i == 0 or "\n" in text[buckets[i - 1].span.end:bucket.span.start])
                 and len(sentence_text) < 160 and not HEADLINE_END_RE.search(sentence_text))
+        self._sign_posts(text, spans, buckets)
         if self.title_re is not None:
             for m in self._titles(text):
                 if (b := bucket_of(m.start())) is not None:
@@ -213,6 +239,28 @@ class Engine:
                     b.titles.append(TitleMatch(m.start(), m.end(), m.group(),
                                                self.titles.get(phrase, ())))
         return buckets
+
+    def _sign_posts(self, text: str, spans: list[Sentence], buckets: list[_Sentence]) -> None:
+        """Embedded social-media posts end with a signature line naming the author and the
+        date; the post's sentences ("we warmly congratulate you") take both."""
+        if "(" not in text:
+            return
+        for sig in SIGNATURE_RE.finditer(text):
+            author = next((m for m in self._mentions if m.kind == "person"
+                           and sig.start("who") <= m.start < sig.end("who")), None)
+            if author is None:
+                continue
+            when = next((d for b in buckets for d in b.dates
+                         if sig.start("when") <= d.start < sig.end("when")), None)
+            line_start = text.rfind("\n", 0, sig.start()) + 1
+            if text[line_start:sig.start()].strip():
+                region = (line_start, sig.start())
+            else:
+                prev_end = len(text[:line_start].rstrip())
+                region = (text.rfind("\n", 0, prev_end) + 1, line_start)
+            for span, bucket in zip(spans, buckets, strict=True):
+                if region[0] <= span.start < region[1]:
+                    bucket.signed = (author, when)
 
     def _titles(self, text: str) -> list[re.Match[str]]:
         found: list[re.Match[str]] = []
@@ -252,6 +300,9 @@ class Engine:
         named = [a for a in actors if a.via != "group"]
         ctx.remember(named)
         ctx.forums.extend(m for m in s.mentions if m.kind == "org")
+        # "her predecessor, Lee": a person told about, not the one the story follows.
+        named = [a for a in named if not RELATION_BEFORE_RE.search(text, max(0, a.start - 30),
+                                                                    a.start)]
         subjects = [a for a in named if a.start < (triggers[0].start() if triggers else end)]
         if subjects:
             ctx.last_subject = subjects[0]
@@ -300,6 +351,8 @@ class Engine:
         pronoun = self._pronoun_subject(text, s, actors, ctx)
         if pronoun is not None:
             actors.append(pronoun)
+        if s.signed is not None:
+            actors.extend(self._author(text, s, actors, on, ctx))
         subject = actors[0] if actors else ctx.last_subject
         for title in s.titles:
             if any(a.start <= title.start < a.end for a in actors):
@@ -323,6 +376,17 @@ class Engine:
         last = ctx.last_subject
         return Actor(last.name, last.country, last.org, pos, pos + len(m.group()), last.role,
                      last.person, via="pronoun")
+
+    def _author(self, text: str, s: _Sentence, actors: list[Actor], on: dt.date | None,
+                ctx: Context) -> list[Actor]:
+        """"I/we" in a signed post is its author."""
+        mention = s.signed[0]
+        m = FIRST_PERSON_RE.search(text, s.span.start, s.span.end)
+        author = self.resolver.person_actor(mention, on, ctx)
+        if m is None or author is None or any(a.person == author.person for a in actors):
+            return []
+        author.start, author.end, author.via = m.start(), m.end(), "pronoun"
+        return [author]
 
     # ------------------------------------------------------------------ clause
     def _clause_event(self, text: str, s: _Sentence, clause: tuple[int, int],
@@ -368,6 +432,9 @@ class Engine:
             and not (kinds & {"phone", "video"})
         clause_actors = [a for a in actors if c_start <= a.start < c_end]
         sentence_actors = actors
+        if ATTEND_BEFORE_RE.search(text, max(c_start, first - 80), first) and len(
+                {a.party for a in clause_actors if a.via != "group"}) < 2:
+            return None     # attending a summit or meeting with no named counterpart
         parties_lists = self._parties(text, event_type, clause_actors, sentence_actors, first,
                                       clause_text, ctx, forum)
         if not parties_lists:
@@ -450,8 +517,14 @@ class Engine:
             return []
         subjects = [a for a in actors if a.start < first]
         objects = [a for a in actors if a.start >= first]
-        if event_type == "message" and THANKED_FOR_RE.search(clause_text):
-            subjects, objects = objects, subjects
+        if event_type == "message":
+            if not objects and all(a in sentence_actors for a in subjects) and \
+                    not EXCHANGED_RE.search(clause_text):
+                return []   # "the leaders of A and B sent condolences": no recipient named
+            subjects, objects = _sender_recipient(text, first, subjects, objects)
+            if THANKED_FOR_RE.search(clause_text):
+                subjects, objects = objects, subjects
+            actors = subjects + objects
         group = bool(cues.GROUP_EVENT_RE.search(clause_text))
         split = bool(cues.SPLIT_EVENT_RE.search(clause_text)) or event_type == "message"
         if split and not group and subjects and objects:
@@ -489,7 +562,7 @@ class Engine:
                 return merged
         if not actors:
             return actors
-        if cues.PRONOUN_RE.search(clause_text) or event_type in ("message",):
+        if cues.OTHER_PRONOUN_RE.search(clause_text) or event_type in ("message",):
             pool: list[Actor] = []
             if event_type == "message" and ctx.focus is not None:
                 pool.append(ctx.focus)
@@ -507,6 +580,12 @@ class Engine:
         future = status == "planned"
         usable = [d for d in s.dates
                   if not SINCE_RE.search(text, max(0, d.start - 30), d.start)]
+        if future:
+            # "..., an official said Sunday": the day it was said, not the day planned.
+            usable = [d for d in usable
+                      if not SAID_BEFORE_RE.search(text, max(0, d.start - 25), d.start)]
+        if not usable and s.signed is not None and s.signed[1] is not None:
+            usable = [s.signed[1]]
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
         pool = in_clause or usable
         if pool:
@@ -517,7 +596,8 @@ class Engine:
                 return value, precision, True
         if future:
             return None, "unknown", False
-        if last_date and last_date[0] and (
+        # A date after publication ("heads to the polls in December") is no past event's.
+        if last_date and last_date[0] and not _after(last_date[0], anchor) and (
                 cues.CONTINUATION_RE.search(text, s.span.start, s.span.end)
                 or index - last_date[2] <= 4):
             return last_date[0], last_date[1], False
@@ -578,7 +658,7 @@ def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
 
 def _status(text: str, c_start: int, first: int, clause_text: str) -> str:
     word_end = first + len(re.match(r"\S*", text[first:first + 30]).group())
-    window = INVITE_VISIT_RE.sub(" ", text[max(c_start, first - 70):word_end])
+    window = INVITE_VISIT_RE.sub(" ", text[max(c_start, first - 110):word_end])
     window = ORDINAL_TIME_RE.sub(" ", window)
     if cues.PLANNED_RE.search(window) and not cues.PAST_RE.search(window):
         return "planned"
@@ -607,6 +687,9 @@ def _real_trigger(text: str, m: re.Match[str]) -> bool:
     if m.lastgroup == "consult" and UNDER_BEFORE_RE.search(text, max(0, m.start() - 8),
                                                            m.start()):
         return False    # "the deal under consultation"
+    if m.lastgroup == "message" and word in ("wrote", "written") and re.match(
+            r"\s+(?:on|in)\b", text[m.end():m.end() + 4]):
+        return False    # "wrote on Twitter": a quote, not a letter
     if m.lastgroup == "video" and MEDIA_NAME_AFTER_RE.match(text, m.end()):
         return False    # "Online Desk:", a byline
     if m.lastgroup == "phone" and word.startswith("call") and (
@@ -630,9 +713,29 @@ def _real_trigger(text: str, m: re.Match[str]) -> bool:
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = [start]
     for m in CLAUSE_BREAK_RE.finditer(text, start, end):
+        if m.lastgroup == "splice" and m.start() - cuts[-1] < 40:
+            continue    # "During his visit, X will ...": a lead-in, not a clause
         cuts.append(m.start())
     cuts.append(end)
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _sender_recipient(text: str, first: int, before: list[Actor],
+                      after: list[Actor]) -> tuple[list[Actor], list[Actor]]:
+    """Senders and recipients of a message: recipients follow the trigger ("congratulated
+    X", "a letter to X"); an actor after the trigger not addressed by "to" is a sender
+    ("In a letter to Xi, President Fernandez said")."""
+    recipients: list[Actor] = []
+    senders = list(before)
+    for actor in after:
+        gap = text[first:actor.start]
+        addressed = not recipients and bool(RECIPIENT_GAP_RE.search(gap) or (
+            ADDRESS_VERB_RE.match(text, first) and len(gap) < 40 and not re.search(r"[,;]", gap)))
+        (recipients if addressed else senders).append(actor)
+    if not recipients and len(senders) > 1 and not before:
+        recipients = senders[-1:]
+        senders = senders[:-1]
+    return senders, recipients
 
 
 def _distinct(actors: list[Actor]) -> list[Actor]:
@@ -674,6 +777,13 @@ def _cameo_mode(event_type: str, clause_text: str) -> tuple[str, str | None]:
 
 def _rule_name(triggers: list[re.Match[str]]) -> str:
     return "+".join(sorted({f"{m.lastgroup}({m.group().lower()})" for m in triggers}))
+
+
+def _after(value: str, anchor: dt.date | None) -> bool:
+    """Whether a resolved date lies wholly after `anchor`."""
+    if anchor is None:
+        return False
+    return value[:len(value)] > anchor.isoformat()[:len(value)]
 
 
 def _to_date(value: str) -> dt.date | None:

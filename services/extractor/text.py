@@ -13,7 +13,7 @@ ABBREVIATIONS = frozenset({
     "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m", "i.e", "e.g", "etc",
 })
 _BOUNDARY_RE = re.compile(r"[.!?]+\s+/\s+[A-Z]\w*(?:\s+Images)?\s+(?=[A-Z])|"
-                          r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n|"
+                          r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]*[A-Z0-9])|\n|"
                           r"\s+(?=(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Related News)\b)")
 # Link titles and teasers glued into the text: they restate, never report, an event.
 LINK_LEAD_RE = re.compile(r"(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Related News)\b")

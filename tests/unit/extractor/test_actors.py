@@ -47,3 +47,18 @@ def test_speaker_is_not_the_forum_own_head() -> None:
             "Her remarks came as Kenya plans a bond sale.")
     events = run(text, "2023-05-05")["events"]
     assert [e["type"] for e in events] == ["meeting"]
+
+
+def test_role_after_as_is_not_a_party() -> None:
+    text = "Yoweri Museveni congratulated Donald Trump upon his election as US president."
+    (event,) = run(text, "2016-11-09")["events"]
+    assert [p["name"] for p in event["participants"]] == ["Yoweri Museveni", "Donald Trump"]
+
+
+def test_relative_named_in_apposition_is_not_the_next_subject() -> None:
+    text = ("Park Geun-hye will visit Washington this week. In 2011, her predecessor, "
+            "Lee Myung-bak, toured the Pentagon. Later, she will attend a lunch hosted by "
+            "Joe Biden on Thursday.")
+    events = run(text, "2015-10-11")["events"]
+    names = [sorted(p["name"] for p in e["participants"]) for e in events]
+    assert names == [["Joe Biden", "Park Geun-hye"]]

@@ -50,3 +50,34 @@ def test_followed_by_separates_two_summits() -> None:
             "followed by a summit between Barack Obama and Xi.")
     events = run(text, "2015-10-11")["events"]
     assert sorted(sorted(parties(e)) for e in events) == [["CHN", "KOR"], ["CHN", "USA"]]
+
+
+def test_message_sender_and_recipient() -> None:
+    text = ("In a recent letter to Xi Jinping, Argentine President Alberto Fernandez praised "
+            "the partnership. The letter Vladimir Putin sent to Joe Biden on Sunday was "
+            "published.")
+    events = run(text, "2021-12-12")["events"]
+    senders = sorted(e["participants"][0]["name"] for e in events)
+    assert senders == ["Alberto Fernández", "Vladimir Putin"]
+
+
+def test_co_senders_without_recipient_are_no_message() -> None:
+    text = ("The leaders of Pakistan and India offered condolences over the earthquake. "
+            "Narendra Modi wrote on Twitter that he was saddened.")
+    assert run(text, "2023-02-06")["events"] == []
+
+
+def test_signed_post_gives_author_and_date() -> None:
+    text = ("Donald Trump won the election.\n\n"
+            "We warmly congratulate you. Your victory is the victory of all.\n\n"
+            "— Pierre Nkurunziza (pnkurunziza) November 9, 2016\n\n"
+            "Many more messages came in.")
+    (event,) = run(text, "2016-11-10")["events"]
+    assert parties(event) == {"BDI", "USA"} and event["date"] == "2016-11-09"
+    assert event["participants"][0]["name"] == "Pierre Nkurunziza"
+
+
+def test_counted_senders_are_no_event() -> None:
+    text = ("Donald Trump won the vote. Eight African presidents have sent congratulations "
+            "to him via their official accounts.")
+    assert run(text, "2016-11-10")["events"] == []

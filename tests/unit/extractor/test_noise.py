@@ -1,6 +1,6 @@
 from services.extractor.batch import extract_lines
 
-from .conftest import run
+from .conftest import parties, run
 
 
 def test_generic_statements_and_opinions_are_not_events() -> None:
@@ -42,3 +42,18 @@ def test_words_that_only_look_like_triggers() -> None:
     text = ("Online Desk: Joe Biden and Fumio Kishida signed the deal under consultation "
             "since May.")
     assert run(text, "2022-05-10")["events"] == []
+
+
+def test_attending_a_summit_with_no_named_counterpart_is_not_an_event() -> None:
+    text = ("Antony Blinken met Catherine Colonna on Monday. The US Secretary of State will "
+            "travel to New Delhi on March 1 to participate in the G20 Foreign Ministers' "
+            "Meeting.")
+    events = run(text, "2023-02-28")["events"]
+    assert [parties(e) for e in events] == [{"USA", "FRA"}]
+
+
+def test_own_pronoun_does_not_pull_in_a_party() -> None:
+    text = ("Sergey Lavrov met Qin Gang on Thursday. During his visit, Lavrov will also "
+            "participate in a ministerial meeting of regional diplomats.")
+    events = run(text, "2023-04-13")["events"]
+    assert [parties(e) for e in events] == [{"RUS", "CHN"}]

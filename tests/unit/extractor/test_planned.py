@@ -27,3 +27,10 @@ def test_ordinal_time_to_speak_is_not_planned() -> None:
             "This is his third time to speak at the forum as a head of state.")
     events = run(text, "2022-01-18")["events"]
     assert [e["status"] for e in events] == ["occurred"]
+
+
+def test_planned_date_is_not_the_day_it_was_said() -> None:
+    text = ("Park Geun-hye will travel to Washington for a summit with Barack Obama on "
+            "Friday, an official said Sunday.")
+    (event,) = run(text, "2015-10-11")["events"]
+    assert event["status"] == "planned" and event["date"] == "2015-10-16"
