@@ -73,6 +73,8 @@ class Context:
     last_parties: list[Actor] = field(default_factory=list)     # parties of the last event
     focus: Actor | None = None                                  # first named person
     forums: list[Mention] = field(default_factory=list)         # organisations named so far
+    # A count told in this paragraph ("spoke by phone 352 times"): (type, who, paragraph).
+    tally: tuple[str, Actor | None, int] | None = None
 
     def remember(self, actors: list[Actor]) -> None:
         for actor in actors:

@@ -103,6 +103,13 @@ SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told [\w ]{0,12}|announced|reported
 RELATION_BEFORE_RE = re.compile(
     r"\b(?:his|her|their|its)\s+(?:\w+\s+)?(?:predecessors?|successors?|wife|husband|spouse|"
     r"son|daughter|father|mother|brother|sister)\s*,?\s*$", re.IGNORECASE)
+# Kinds of trigger in a count, strongest medium first, and the event type they give.
+_TALLY_TYPES = (("phone", "phone_call"), ("video", "video_meeting"), ("meeting", "meeting"),
+                ("consult", "consult"))
+# "The first took place on March 15 with ...", "The latest was with ...": one of a count.
+INSTANCE_RE = re.compile(
+    r"(?:The|the|For the|Its|His|Her)\s+(?:first|last|latest|most recent|second|next)\b"
+    r"[^.;]{0,60}?\bwith\b")
 UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
 MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
@@ -297,6 +304,7 @@ class Engine:
                                            in_person_article)
                 if event:
                     events.extend(event)
+        events = self._tally_instances(text, s, triggers, actors, events, ctx, anchor)
         named = [a for a in actors if a.via != "group"]
         ctx.remember(named)
         ctx.forums.extend(m for m in s.mentions if m.kind == "org")
@@ -325,6 +333,46 @@ class Engine:
                 or mention.kind not in ("absolute", "month") or mention.unit):
             return anchor
         return dt.date(year, 12, 31)
+
+    def _tally_instances(self, text: str, s: _Sentence, triggers: list[re.Match[str]],
+                         actors: list[Actor], events: list[Candidate], ctx: Context,
+                         anchor: dt.date | None) -> list[Candidate]:
+        """A count followed by its instances ("He spoke by phone 352 times. The first was
+        with X on February 24."): the instances take the count's medium and actor."""
+        start, end = s.span.start, s.span.end
+        paragraph = s.span.paragraph
+        if ctx.tally is not None and ctx.tally[2] != paragraph:
+            ctx.tally = None
+        if triggers and TALLY_CLAUSE_RE.search(text, start, end):
+            kinds = {m.lastgroup for m in triggers}
+            kind = next((t for k, t in _TALLY_TYPES if k in kinds), None)
+            if kind is not None:
+                subject = next((a for a in actors if a.start < triggers[0].start()),
+                               ctx.last_subject)
+                ctx.tally = (kind, subject, paragraph)
+            return events
+        if ctx.tally is None:
+            return events
+        kind, subject, _ = ctx.tally
+        if events:
+            if kind in ("phone_call", "video_meeting"):
+                for event in events:
+                    if event.type == "consult":
+                        event.type = kind
+                        event.cameo, event.plover_mode = _cameo_mode(kind, "")
+            return events
+        m = INSTANCE_RE.match(text, start, end)
+        if m is None or subject is None:
+            return events
+        others = [a for a in actors if a.start >= m.end() and a.party != subject.party]
+        if not others:
+            return events
+        dates = [d for d in s.dates if d.start >= start]
+        value, precision = resolve(dates[0], anchor) if dates else (None, "unknown")
+        cameo, mode = _cameo_mode(kind, "")
+        return [Candidate(kind, _distinct([subject, *others]), value, precision,
+                          bool(dates), "occurred", (start, end), [(start, end)],
+                          rule=f"{kind}:tally-instance", cameo=cameo, plover_mode=mode)]
 
     @staticmethod
     def _rough_date(s: _Sentence, anchor: dt.date | None,

@@ -81,3 +81,14 @@ def test_counted_senders_are_no_event() -> None:
     text = ("Donald Trump won the vote. Eight African presidents have sent congratulations "
             "to him via their official accounts.")
     assert run(text, "2016-11-10")["events"] == []
+
+
+def test_instances_of_a_count_take_its_medium_and_actor() -> None:
+    text = ("Narendra Modi spoke by phone 40 times with foreign leaders this year. On "
+            "January 5, he held the first talks with Joe Biden.\n\n"
+            "He met 12 times with heads of government. The first took place on March 2 with "
+            "Prime Minister Fumio Kishida.")
+    events = run(text, "2022-12-30")["events"]
+    got = sorted((e["type"], e["date"], tuple(sorted(parties(e)))) for e in events)
+    assert got == [("meeting", "2022-03-02", ("IND", "JPN")),
+                   ("phone_call", "2022-01-05", ("IND", "USA"))]
