@@ -20,7 +20,9 @@ _TITLE_FILLER_RE = re.compile(r"^(?:\s|'s|’s|\bthen\b|-|\bnew\b|\btop\b|\bform
                               r"\bhis\b|\bher\b|\bnewly elected\b|\bincumbent\b|\bacting\b)*$",
                               re.IGNORECASE)
 _OF_RE = re.compile(r"\s+(?:of|from|for)\s+(?:the\s+)?", re.IGNORECASE)
-_ARTICLE_BEFORE_RE = re.compile(r"\b(?:a|an|as|any|every|each|no)\s+$", re.IGNORECASE)
+# "a president", "as US president", "the first Korean president to": a role, not a person.
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:a|an|as|any|every|each|no|first|only)\s+$",
+                                re.IGNORECASE)
 _UNKNOWN_NAME_RE = re.compile(
     r"[\s,]*(?:(?:Dr|Mr|Mrs|Ms|Sheikh|Sir|H\.E)\.?\s+)?"
     r"((?:[A-Z][\w'’.-]+|(?:bin|al|de|da|van|von|der))(?:\s+(?:[A-Z][\w'’.-]+|bin|al|de|da|"

@@ -94,7 +94,7 @@ GROUP_ANAPHOR_RE = re.compile(
     r"ministers)|the (?:leaders|presidents|ministers|foreign ministers|top diplomats|"
     r"senior diplomats)|they|their(?!\s+(?:[\w-]+\s+){0,2}(?:advis[eo]rs|officials|"
     r"ministers|teams|delegations|aides|envoys|representatives|deputies|negotiators|staffs?|"
-    r"counterparts)\b)|the two|bilateral)\b",
+    r"counterparts)\b)|the two|bilateral(?=\s+(?:talks|meetings?|summit|consultations)))\b",
     re.IGNORECASE,
 )
 # Words that put the previous sentence's date on this one ("that afternoon").

@@ -53,7 +53,7 @@ _PATTERNS: list[tuple[str, str]] = [
      + r"|(?P<m4rel>this|last|next)\s+year))?"),
     ("weekday", r"\b(?P<wmod>last|next|this|on|coming)?\s*" + _WEEKDAY.format(g="wd")),
     ("relday", r"\b(?P<rd>today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening)|"
-     r"earlier (?:in the|this) day|later (?:in the|that) day|the day before yesterday)\b"),
+     r"earlier (?:in the|this) day|later in the day|the day before yesterday)\b"),
     ("relper", r"\b(?P<rp>(?:earlier |later )?(?:this|last|next|past|previous|coming) "
      r"(?:week|month|year)|(?:earlier|later) this (?:week|month|year)|"
      r"in the coming days|recently)\b"),

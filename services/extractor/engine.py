@@ -110,6 +110,10 @@ _TALLY_TYPES = (("phone", "phone_call"), ("video", "video_meeting"), ("meeting",
 INSTANCE_RE = re.compile(
     r"(?:The|the|For the|Its|His|Her)\s+(?:first|last|latest|most recent|second|next)\b"
     r"[^.;]{0,60}?\bwith\b")
+PLANNED_CONTEXT_RE = re.compile(
+    r"\b(?:during (?:his|her|the|their) (?:visit|stay|trip|tour)|as part of (?:his|her|the|"
+    r"their) (?:agenda|visit|trip|programme|program|tour)|later that day|the same day|also|"
+    r"there)\b", re.IGNORECASE)
 UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
 MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
@@ -196,12 +200,14 @@ class Engine:
         found: list[Candidate] = []
         last_date: tuple[str | None, str, int] | None = None
         self._year = None
+        self._last_mention: tuple[DateMention, int] | None = None
+        self._cancelled: list[frozenset[str]] = []
         for index, sentence in enumerate(sentences):
             events, last_date = self._sentence(text, sentence, index, sentences, ctx, anchor,
                                                publication, last_date, in_person_article)
             found.extend(events)
             self._year = self._context_year(text, sentence, self._year)
-        merged = merge(found)
+        merged = _drop_unreal_plans(merge(found), self._cancelled)
         return [c for c in merged if not c.headline]
 
     @staticmethod
@@ -320,6 +326,9 @@ class Engine:
         if bilateral:
             ctx.last_parties = list(bilateral[-1].parties)
         usable = [d for d in s.dates if not SINCE_RE.search(text, max(0, d.start - 40), d.start)]
+        dated = [d for d in usable if d.kind in ("absolute", "weekday", "nth", "month")]
+        if dated:
+            self._last_mention = (dated[-1], index)
         if usable:
             value, precision = resolve(usable[-1], self._year_anchor(usable[-1], anchor))
             if value:
@@ -373,6 +382,19 @@ class Engine:
         return [Candidate(kind, _distinct([subject, *others]), value, precision,
                           bool(dates), "occurred", (start, end), [(start, end)],
                           rule=f"{kind}:tally-instance", cameo=cameo, plover_mode=mode)]
+
+    def _planned_context_date(self, text: str, s: _Sentence, index: int,
+                              anchor: dt.date | None) -> tuple[str | None, str, bool]:
+        """"During his visit, he will meet X": a plan told right after the visit's date
+        takes that date (read as future)."""
+        last = self._last_mention
+        if last is None or index - last[1] > 2 or not PLANNED_CONTEXT_RE.search(
+                text, s.span.start, s.span.end):
+            return None, "unknown", False
+        value, precision = resolve(last[0], self._year_anchor(last[0], anchor), True)
+        if value is None or (anchor is not None and value[:7] < anchor.isoformat()[:7]):
+            return None, "unknown", False
+        return value, precision, False
 
     @staticmethod
     def _rough_date(s: _Sentence, anchor: dt.date | None,
@@ -447,6 +469,10 @@ class Engine:
         clause_text = text[c_start:c_end]
         kinds = {m.lastgroup for m in triggers}
         if "cancel" in kinds:
+            # "We cancelled the meeting with Putin": plans of these parties are off.
+            parties = frozenset(a.party for a in actors)
+            if len(parties) >= 2:
+                self._cancelled.append(parties)
             return None
         if TALLY_CLAUSE_RE.search(clause_text):
             return None
@@ -476,6 +502,9 @@ class Engine:
         if event_type == "meeting" and self._visit_without_host(text, s, triggers, actors):
             return None
         status = _status(text, c_start, first, clause_text)
+        if triggers[0].start() < first and status == "occurred":
+            # "will have a number of meetings, including on the sidelines of ...".
+            status = _status(text, c_start, triggers[0].start(), clause_text)
         anaphoric = bool(DEFINITE_BEFORE_RE.search(text, max(c_start, first - 30), first)) \
             and not (kinds & {"phone", "video"})
         clause_actors = [a for a in actors if c_start <= a.start < c_end]
@@ -484,7 +513,7 @@ class Engine:
                 {a.party for a in clause_actors if a.via != "group"}) < 2:
             return None     # attending a summit or meeting with no named counterpart
         parties_lists = self._parties(text, event_type, clause_actors, sentence_actors, first,
-                                      clause_text, ctx, forum)
+                                      clause_text, ctx, forum, c_start)
         if not parties_lists:
             return None
         date, precision, explicit = self._date(text, s, clause, first, status, anchor,
@@ -551,7 +580,7 @@ class Engine:
 
     def _parties(self, text: str, event_type: str, clause_actors: list[Actor],
                  sentence_actors: list[Actor], first: int, clause_text: str, ctx: Context,
-                 forum: Mention | None) -> list[list[Actor]]:
+                 forum: Mention | None, clause_start: int) -> list[list[Actor]]:
         actors = _distinct(clause_actors)
         if len({a.party for a in actors}) < 2 and event_type not in ("speech",):
             wider = _distinct(sentence_actors)
@@ -560,7 +589,7 @@ class Engine:
         if event_type == "speech":
             return self._speech_parties(actors, forum, ctx, first)
         if len({a.party for a in actors}) < 2:
-            actors = self._complete(actors, event_type, clause_text, ctx)
+            actors = self._complete(actors, event_type, clause_text, ctx, clause_start)
         if len({a.party for a in actors}) < 2:
             return []
         subjects = [a for a in actors if a.start < first]
@@ -600,7 +629,7 @@ class Engine:
 
     @staticmethod
     def _complete(actors: list[Actor], event_type: str, clause_text: str,
-                  ctx: Context) -> list[Actor]:
+                  ctx: Context, clause_start: int) -> list[Actor]:
         """Add the other party from context when the clause names only one."""
         parties = {a.party for a in actors}
         group = cues.GROUP_ANAPHOR_RE.search(clause_text)
@@ -610,7 +639,9 @@ class Engine:
                 return merged
         if not actors:
             return actors
-        if cues.OTHER_PRONOUN_RE.search(clause_text) or event_type in ("message",):
+        resolved = {a.start - clause_start for a in actors if a.via == "pronoun"}
+        if any(m.start() not in resolved for m in cues.OTHER_PRONOUN_RE.finditer(clause_text)) \
+                or event_type in ("message",):
             pool: list[Actor] = []
             if event_type == "message" and ctx.focus is not None:
                 pool.append(ctx.focus)
@@ -643,7 +674,7 @@ class Engine:
             if value:
                 return value, precision, True
         if future:
-            return None, "unknown", False
+            return self._planned_context_date(text, s, index, anchor)
         # A date after publication ("heads to the polls in December") is no past event's.
         if last_date and last_date[0] and not _after(last_date[0], anchor) and (
                 cues.CONTINUATION_RE.search(text, s.span.start, s.span.end)
@@ -908,6 +939,23 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
             out.append(cand)
             continue
         _absorb(target, cand)
+    return out
+
+
+def _drop_unreal_plans(events: list[Candidate],
+                       cancelled: list[frozenset[str]]) -> list[Candidate]:
+    """Plans of parties whose meeting the article says was cancelled, and plans told
+    by reference to a meeting that the article reports as held ("Ahead of the meeting,
+    the leaders will discuss ...")."""
+    held = [e.party_set() for e in events if e.status == "occurred"]
+    out = []
+    for e in events:
+        if e.status == "planned" and (
+                any(e.party_set() <= c for c in cancelled)
+                or (e.anaphoric and not e.date_explicit and any(e.party_set() <= h
+                                                                 for h in held))):
+            continue
+        out.append(e)
     return out
 
 

@@ -34,3 +34,39 @@ def test_planned_date_is_not_the_day_it_was_said() -> None:
             "Friday, an official said Sunday.")
     (event,) = run(text, "2015-10-11")["events"]
     assert event["status"] == "planned" and event["date"] == "2015-10-16"
+
+
+def test_plan_after_a_dated_visit_takes_the_visit_date() -> None:
+    text = ("Prime Minister Mahinda Rajapaksa is scheduled to leave for India on February "
+            "7th.\n\nDuring his visit, the Prime Minister is scheduled to meet Narendra Modi.")
+    (event,) = run(text, "2020-01-18")["events"]
+    assert event["status"] == "planned" and event["date"] == "2020-02-07"
+
+
+def test_later_that_day_takes_the_day_told_before() -> None:
+    text = ("On Thursday, Park Geun-hye will tour the Pentagon. Later that day, she will "
+            "attend a lunch hosted by Joe Biden. On Wednesday, she will visit a space "
+            "center to strengthen bilateral cooperation.")
+    (event,) = run(text, "2015-10-11")["events"]
+    assert event["date"] == "2015-10-15" and parties(event) == {"KOR", "USA"}
+
+
+def test_cancelled_meeting_leaves_no_plan() -> None:
+    text = ("Donald Trump said he cancelled the meeting with Vladimir Putin. He had confirmed "
+            "plans to meet Putin in Budapest.")
+    assert run(text, "2025-10-23")["events"] == []
+
+
+def test_plan_told_ahead_of_a_held_meeting_is_the_same_meeting() -> None:
+    text = ("Sergey Lavrov met Qin Gang in Samarkand on Thursday. Ahead of the meeting, "
+            "reports said the ministers will discuss Afghanistan.")
+    events = run(text, "2023-04-13")["events"]
+    assert [e["status"] for e in events] == ["occurred"]
+
+
+def test_status_read_before_the_first_trigger() -> None:
+    text = ("Foreign Minister AK Abdul Momen will have a number of bilateral meetings "
+            "including with his Indian counterpart on the sidelines of the G20 foreign "
+            "ministers' meeting in New Delhi on March 1-2.")
+    (event,) = run(text, "2023-02-28")["events"]
+    assert event["status"] == "planned" and event["date"] == "2023-03"
