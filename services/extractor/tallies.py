@@ -67,6 +67,10 @@ _NOUN_AFTER_RE = re.compile(
     r"(?: and (?:of )?government)?|calls|conversations|talks|meetings|summits|events|"
     r"conferences|engagements|sessions|visits|trips|tours|speeches|addresses|messages|"
     r"letters|leaders|dignitaries)\b(?P<after>[^.;]{0,60})", re.IGNORECASE)
+_HINT_AFTER_RE = re.compile(
+    r"\s+(?:\S+\s+){0,3}?(?:heads|calls|conversations|talks|meetings|summits|events|"
+    r"engagements|conferences|visits|trips|tours|speeches|addresses|messages|letters|leaders|"
+    r"dignitaries|times|occasions|countries|nations)\b", re.IGNORECASE)
 _TIMES_AFTER_RE = re.compile(r"\s+(?:separate\s+|different\s+)?(?:times|occasions)\b",
                              re.IGNORECASE)
 _COUNTRIES_AFTER_RE = re.compile(r"\s+(?:(?:foreign|other|different)\s+)?(?:countries|nations)\b",
@@ -180,11 +184,10 @@ def extract_tallies(text: str, published: dt.date | None,
                     mentions: list[Mention] | None = None,
                     tokens: list[tuple[int, int, str]] | None = None) -> list[dict]:
     """Tally records of one article (`mentions`, `tokens`: found already, if known)."""
-    if tokens is not None and not any(
-            word[0].isdigit() or word.lower() in NUMBER_WORDS for _, _, word in tokens):
-        return []
-    numbers = [m for m in _NUMBER_RE.finditer(text) if not _is_year(m.group())]
-    if not numbers:
+    numbers = [m for m in _written_numbers(text, tokens) if not _is_year(m.group())]
+    # Cheap test before any sentence work: a count word must follow or a total precede.
+    if not any(_HINT_AFTER_RE.match(text, m.end()) or _TOTAL_BEFORE_RE.search(
+            text, max(0, m.start() - 25), m.start()) for m in numbers):
         return []
     publication, _anchor = anchors(text, published)
     ref = get_reference()
@@ -193,6 +196,23 @@ def extract_tallies(text: str, published: dt.date | None,
     reader = _ArticleReader(text, publication, ref,
                             [m for m in mentions if m.kind == "person"])
     return _dedupe(reader.read(split_sentences(text), numbers))
+
+
+def _written_numbers(text: str,
+                     tokens: list[tuple[int, int, str]] | None) -> list[re.Match[str]]:
+    """Every written number; with `tokens`, tried only where a token is one (fast)."""
+    if tokens is None:
+        return list(_NUMBER_RE.finditer(text))
+    found: list[re.Match[str]] = []
+    covered = -1
+    for start, _, word in tokens:
+        if start < covered or not (word[0].isdigit() or word.lower() in NUMBER_WORDS):
+            continue
+        m = _NUMBER_RE.match(text, start)
+        if m:
+            found.append(m)
+            covered = m.end()
+    return found
 
 
 class _ArticleReader:
@@ -208,10 +228,17 @@ class _ArticleReader:
         self.period_context: str | None = None
 
     def read(self, sentences: list[Sentence], numbers: list[re.Match[str]]) -> list[dict]:
-        tallies: list[dict] = []
+        counted: dict[int, list[Count]] = {}
         for index, sentence in enumerate(sentences):
             in_sentence = [m for m in numbers if sentence.start <= m.start() < sentence.end]
             counts = self._counts(sentence, in_sentence) if in_sentence else []
+            if counts:
+                counted[index] = counts
+        if not counted:
+            return []
+        tallies: list[dict] = []
+        for index, sentence in enumerate(sentences[:max(counted) + 1]):
+            counts = counted.get(index, [])
             period = self._sentence_period(sentence, counts)
             if not counts:
                 continue
@@ -275,7 +302,7 @@ class _ArticleReader:
         qualifier = _QUALIFIERS[qual["qual"].lower()] if qual else "exact"
         if _FUTURE_BEFORE_RE.search(text, window, count_start):
             return []
-        if text[max(0, start - 5):start].lower() == "half ":
+        if re.search(r"\bhalf (?:a )?$", text[max(0, start - 7):start], re.IGNORECASE):
             value //= 2  # "half a dozen"
         if _TOTAL_BEFORE_RE.search(text, window, count_start):
             # The list a total closes: the types not counted before it in the sentence.
