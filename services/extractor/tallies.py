@@ -67,6 +67,9 @@ _NOUN_AFTER_RE = re.compile(
     r"(?: and (?:of )?government)?|calls|conversations|talks|meetings|summits|events|"
     r"conferences|engagements|sessions|visits|trips|tours|speeches|addresses|messages|"
     r"letters|leaders|dignitaries)\b(?P<after>[^.;]{0,60})", re.IGNORECASE)
+_MEDIUM_AFTER_RE = re.compile(r"\s+(?:by|over|on|via|through)\s+(?:the\s+|a\s+)?(?:tele)?(?:phone|"
+                              r"video(?:[- ]?link| conference)?|videoconference)|\s+online",
+                              re.IGNORECASE)
 _HINT_AFTER_RE = re.compile(
     r"\s+(?:\S+\s+){0,3}?(?:heads|calls|conversations|talks|meetings|summits|events|"
     r"engagements|conferences|visits|trips|tours|speeches|addresses|messages|letters|leaders|"
@@ -140,7 +143,9 @@ _SINCE_OFFICE_RE = re.compile(
     r"\bsince\s+(?:(?P<who>the latter|the former|his|her|he|she)(?:['’]s)?\s+|"
     r"(?P<named>[A-Z][\w-]+)['’]s?\s+)?(?:assumption of (?:the )?(?:presidential )?office|"
     r"(?:assuming|taking|took|takes) office|inauguration|came to power|coming to power|"
-    r"(?:was|were) (?:elected|sworn in)|election)\b", re.IGNORECASE)
+    r"(?:was|were) (?:elected|sworn in)|election|"
+    r"(?:he|she|they) became (?:the )?(?:\w+ )?(?:president|prime minister|chancellor|premier|"
+    r"leader|secretary[- ]general))\b", re.IGNORECASE)
 _WINTER_GAMES_RE = re.compile(r"\b(?:Winter Olympics|Olympic Winter Games|Winter Olympic Games|"
                               r"Winter Games)\b", re.IGNORECASE)
 # A sentence without a count that still sets the period later counts share.
@@ -153,7 +158,7 @@ _OBJECT_BEFORE_RE = re.compile(
     r"\b(?:with|to|between|and|from|by|for|toward|towards|against|than|including|met|meets|"
     r"meeting|called|hosted|received|visited|telephoned|invited|congratulated|thanked|told|"
     r"urged)\s+"
-    r"(?:(?:the|a|an|of|[A-Z][\w.'’-]*)\s+){0,5}$")
+    r"(?:(?:the|a|an|of|his|her|their|its|counterpart|colleague|[A-Z][\w.'’-]*)\s+){0,5}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,8 +325,9 @@ class _ArticleReader:
         noun = _NOUN_AFTER_RE.match(text, end)
         if noun:
             return self._noun_counts(noun, value, qualifier, count_start, clause_start)
-        if _TIMES_AFTER_RE.match(text, end):
-            return self._verb_counts(value, qualifier, count_start, clause_start)
+        times = _TIMES_AFTER_RE.match(text, end)
+        if times:
+            return self._verb_counts(value, qualifier, count_start, clause_start, times.end())
         return []
 
     def _noun_counts(self, noun: re.Match[str], value: int, qualifier: str,
@@ -345,12 +351,14 @@ class _ArticleReader:
                 counts.insert(0, Count(kind, first, "exact", coordinated.start()))
         return counts
 
-    def _verb_counts(self, value: int, qualifier: str, count_start: int,
-                     clause_start: int) -> list[Count]:
+    def _verb_counts(self, value: int, qualifier: str, count_start: int, clause_start: int,
+                     times_end: int) -> list[Count]:
         verb = _VERB_BEFORE_RE.search(self.text, clause_start, count_start)
         if verb is None:
             return []
-        phrase = verb.group().lower()
+        # The medium can follow the count: "have spoken five times by phone".
+        medium = _MEDIUM_AFTER_RE.match(self.text, times_end)
+        phrase = verb.group().lower() + (" " + medium.group().lower() if medium else "")
         start = verb.start()
         if "communicated" in phrase and _VIDEO_RE.search(phrase):
             # "communicated or spoke online": video talks and addresses alike.

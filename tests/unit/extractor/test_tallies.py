@@ -44,6 +44,10 @@ def test_total_over_several_types_with_at_least() -> None:
     ("Emmanuel Macron made about 25 foreign trips this year.", "meeting", 25, "about"),
     ("Emmanuel Macron made nearly 60 calls this year.", "phone_call", 60, "about"),
     ("Emmanuel Macron held some 30 video conferences this year.", "video_meeting", 30, "about"),
+    ("Emmanuel Macron and Olaf Scholz have spoken five times by phone this year.", "phone_call",
+     5, "exact"),
+    ("Emmanuel Macron and his German counterpart Olaf Scholz met 20 times this year.",
+     "meeting", 20, "exact"),
 ])
 def test_count_phrases(sentence: str, kind: str, count: int, qualifier: str) -> None:
     assert tallies(sentence) == [("FRA", kind, count, qualifier, "2022")]
