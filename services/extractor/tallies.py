@@ -13,7 +13,10 @@ not an object ("with Donald Trump"), else the actor of the article's last
 tally, else the person the article names most. The period is the one the
 sentence states ("In 2021", "in the past 10 years", "since February 24",
 "since the start of the pandemic", "since he took office"), else the one an
-earlier sentence set, else the publication year. An ordinal ("his fifth
+earlier sentence set, else the publication year ("during the Winter Olympics
+this year" is that February). A generic count ("talked with them on 17
+occasions") takes the types its breakdown names ("This includes his visit ...,
+10 telephone conversations ..."), else `consult`. An ordinal ("his fifth
 visit"), a rate ("two visits a month") or a count of other things (countries,
 doses, requests) is not a tally.
 """
