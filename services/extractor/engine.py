@@ -114,6 +114,12 @@ PLANNED_CONTEXT_RE = re.compile(
     r"\b(?:during (?:his|her|the|their) (?:visit|stay|trip|tour)|as part of (?:his|her|the|"
     r"their) (?:agenda|visit|trip|programme|program|tour)|later that day|the same day|also|"
     r"there)\b", re.IGNORECASE)
+# "Third Ministerial Meeting of the Forum of China and the " before an organisation's name.
+NAMED_EVENT_BEFORE_RE = re.compile(
+    r"(?<![\w’'-])((?:[A-Z0-9][\w’'-]*\s+(?:(?:of|and|for|on|the)\s+)*)*"
+    r"[A-Z0-9][\w’'-]*\s+(?:of|for|and)\s+(?:the\s+)?)$")
+EVENT_NOUN_RE = re.compile(r"\b(?:Meeting|Summit|Session|Assembly|Forum|Conference|Congress|"
+                           r"Dialogue|Council|Ceremony|Celebration|Symposium)\b")
 UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
 MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
@@ -567,7 +573,9 @@ class Engine:
             for org in orgs:
                 if org.start <= word.start():
                     continue
-                gap = text[word.end():org.start]
+                # "speech to the 6th Summit of Heads of State of the CELAC": the link
+                # words come before the event's own name.
+                gap = text[word.end():org.start - len(_named_event(text, org))]
                 if FORUM_LINK_RE.fullmatch(gap) or (word.group().lower().startswith("address")
                                                     and ADDRESS_LINK_RE.fullmatch(gap)):
                     return org
@@ -575,7 +583,10 @@ class Engine:
             return orgs[-1]
         if (cues.FORUM_ANAPHOR_RE.search(text, clause[0], clause[1]) or re.search(
                 r"\bremarks\b", text[clause[0]:clause[1]])) and ctx.forums:
-            return ctx.forums[-1]
+            # "addressed the meeting": the latest forum named as an event, else the latest.
+            same = [f for f in ctx.forums if f.keys == ctx.forums[-1].keys]
+            return next((f for f in reversed(same[-8:]) if _named_event(text, f)),
+                        ctx.forums[-1])
         return None
 
     def _parties(self, text: str, event_type: str, clause_actors: list[Actor],
@@ -587,7 +598,7 @@ class Engine:
             if len({a.party for a in wider}) > len({a.party for a in actors}):
                 actors = wider
         if event_type == "speech":
-            return self._speech_parties(actors, forum, ctx, first)
+            return self._speech_parties(text, actors, forum, ctx, self._mentions, self.ref)
         if len({a.party for a in actors}) < 2:
             actors = self._complete(actors, event_type, clause_text, ctx, clause_start)
         if len({a.party for a in actors}) < 2:
@@ -613,8 +624,8 @@ class Engine:
         return [actors]
 
     @staticmethod
-    def _speech_parties(actors: list[Actor], forum: Mention | None, ctx: Context,
-                        first: int) -> list[list[Actor]]:
+    def _speech_parties(text: str, actors: list[Actor], forum: Mention | None, ctx: Context,
+                        mentions: list[Mention], ref: Reference) -> list[list[Actor]]:
         if forum is None:
             return []
         speakers = [a for a in actors if a.org != forum.keys[0]]
@@ -623,8 +634,8 @@ class Engine:
             speakers = [ctx.last_subject]
         if not speakers:
             return []
-        forum_actor = Actor(forum.text, None, forum.keys[0], forum.start, forum.end, None, None,
-                            via="forum")
+        forum_actor = Actor(_forum_name(text, forum, mentions, ref), None, forum.keys[0],
+                            forum.start, forum.end, None, None, via="forum")
         return [[speaker, forum_actor] for speaker in speakers[:3]]
 
     @staticmethod
@@ -797,6 +808,30 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cuts.append(m.start())
     cuts.append(end)
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _named_event(text: str, forum: Mention) -> str:
+    """The named event an organisation mention completes ("6th Summit of ... of the "), or ""."""
+    m = NAMED_EVENT_BEFORE_RE.search(text[max(0, forum.start - 160):forum.start])
+    if not m or not EVENT_NOUN_RE.search(m.group(1)):
+        return ""
+    return m.group(1)[4:] if m.group(1).startswith("The ") else m.group(1)
+
+
+def _forum_name(text: str, forum: Mention, mentions: list[Mention], ref: Reference) -> str:
+    """The event a speech was given at, by its own name where the text has one ("the 6th
+    Summit of Heads of State of the Community of ..."), else the organisation's."""
+    if text[max(0, forum.start - 2):forum.start].endswith("("):
+        # "Community of Latin American and Caribbean States (CELAC)": the long form.
+        index = bisect.bisect_left([m.start for m in mentions], forum.start)
+        if index > 0 and mentions[index - 1].keys == forum.keys and \
+                forum.start - mentions[index - 1].end <= 3:
+            forum = mentions[index - 1]
+    lead = _named_event(text, forum)
+    if not lead:
+        return forum.text
+    # "... of the CELAC": the organisation's full name reads as the event's name.
+    return lead + (ref.org_name(forum.keys[0]) if forum.text.isupper() else forum.text)
 
 
 def _sender_recipient(text: str, first: int, before: list[Actor],
@@ -976,6 +1011,8 @@ def _absorb(target: Candidate, cand: Candidate) -> None:
     if target.headline and not cand.headline:
         # The body tells the event better than a headline: its wording and date win.
         target.headline = False
+        if cand.party_set() == target.party_set():
+            target.parties = list(cand.parties)
         target.date, target.precision = cand.date, cand.precision
         target.date_explicit, target.evidence = cand.date_explicit, cand.evidence
     if MEDIUM_RANK.get(cand.type, 1) > MEDIUM_RANK.get(target.type, 1):

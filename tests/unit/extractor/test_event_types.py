@@ -92,3 +92,20 @@ def test_instances_of_a_count_take_its_medium_and_actor() -> None:
     got = sorted((e["type"], e["date"], tuple(sorted(parties(e)))) for e in events)
     assert got == [("meeting", "2022-03-02", ("IND", "JPN")),
                    ("phone_call", "2022-01-05", ("IND", "USA"))]
+
+
+def test_speech_forum_named_as_the_event() -> None:
+    text = ("Xi Jinping delivered a video speech on Saturday to the 6th Summit of Heads of "
+            "State and Government of the CELAC.")
+    (event,) = run(text, "2021-09-18")["events"]
+    forum = event["participants"][1]
+    assert forum["org"] == "CELAC"
+    assert forum["name"].startswith("6th Summit of Heads of State and Government of the ")
+    assert forum["name"] != "6th Summit of Heads of State and Government of the CELAC"
+
+
+def test_speech_at_the_meeting_takes_the_named_meeting() -> None:
+    text = ("The Third Ministerial Meeting of the Forum of China and CELAC was held on "
+            "Friday. Wang Yi delivered a keynote speech at the meeting.")
+    (event,) = run(text, "2021-12-04")["events"]
+    assert event["participants"][1]["name"].startswith("Third Ministerial Meeting of the Forum")
