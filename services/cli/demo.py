@@ -42,11 +42,22 @@ def run_demo(settings: Settings, seeds: Path, *, exit_after: bool, timeout: floa
 def _ensure_broker(settings: Settings) -> bool:
     if not settings.uses_local_broker:
         return False
-    from services.broker import BrokerConfig, broker_status, start_broker
+    from services.broker import (
+        BrokerConfig,
+        BrokerUnavailable,
+        broker_status,
+        start_broker,
+        wait_until_ready,
+    )
 
     config = BrokerConfig.from_env()
     if broker_status(config)["running"]:
         return False
+    try:  # a broker we did not start already serves this port: use it
+        wait_until_ready(settings.bootstrap, timeout=2.0)
+        return False
+    except BrokerUnavailable:
+        pass
     print(f"Starting Kafka on {start_broker(config)} ...", flush=True)
     return True
 
