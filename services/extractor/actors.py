@@ -29,6 +29,7 @@ _UNKNOWN_NAME_RE = re.compile(
     r"van|von|der)){1,3})")
 _PLURAL_TITLE_RE = re.compile(r"\b(?:heads|leaders|ministers|presidents|premiers|chiefs|"
                               r"secretaries|members|kings|monarchs)\b", re.IGNORECASE)
+_UNKNOWN_FOLLOWS_RE = re.compile(r"[\s,]*(?:Dr\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'-]+)+")
 _ORG_TITLE_ROLES = frozenset({"org_head", "leader", "head_of_state"})
 _LIST_GAP_RE = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+)(?:the\s+)?$", re.IGNORECASE)
 _NAME_GAP_RE = re.compile(r"^[\s,]*(?:(?:Mr|Mrs|Ms|Dr|H\.E|Sheikh|Sir)\.?\s+)?$")
@@ -202,7 +203,7 @@ class ActorResolver:
                 continue
             return mention.kind == "person" and bool(_NAME_GAP_RE.match(text[pos:mention.start]))
         # An unknown capitalised name right after the title ("Minister Meenakshi Lekhi").
-        return bool(re.match(r"[\s,]*(?:Dr\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'-]+)+", text[pos:]))
+        return bool(_UNKNOWN_FOLLOWS_RE.match(text, pos))
 
     def _unknown_named(self, text: str, title: TitleMatch, after_end: int,
                        parties: list[Mention], mentions: list[Mention]) -> list[Actor]:

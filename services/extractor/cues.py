@@ -125,8 +125,9 @@ COUNT_BEFORE_RE = re.compile(
     r"(?:\s+[\w-]+){0,3}\s*$", re.IGNORECASE)
 # "Not events": generic statements about communication.
 GENERIC_RE = re.compile(
-    r"\b(?:maintain(?:ed|s)? (?:close )?(?:communication|contact)|keep in (?:close )?touch|"
-    r"stay in (?:close )?contact|maintained contact|strengthen communication)\b",
+    r"\b(?=[mksc])(?:maintain(?:ed|s)? (?:close )?(?:communication|contact)|"
+    r"keep in (?:close )?touch|stay in (?:close )?contact|maintained contact|"
+    r"strengthen communication)\b",
     re.IGNORECASE)
 # Words just before a trigger that make it no event of the named parties: a meeting that
 # did not happen ("was supposed to meet"), a remembered one ("recalled a visit"), or talks

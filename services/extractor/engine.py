@@ -25,14 +25,16 @@ from .reference import Mention, Reference, tokenize
 from .text import LINK_LEAD_RE, Sentence, split_sentences
 
 CLAUSE_BREAK_RE = re.compile(
-    r";\s|\s+but\s+|,\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
+    # Every break starts at punctuation or a space: the lookahead skips other positions fast.
+    r"(?=[;,.\s])(?:;\s|\s+but\s+|"
+    r",\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
     r"\s+following\s+|,?\s+followed by\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
-    r"(?<![A-Z])(?<!Mr)(?<!Ms)(?<!Dr)(?<!Mrs)(?<!St)(?<!Jr)\.\s+|\s+—\s+|\s+-\s+(?=[A-Z])|"
+    r"\.(?<![A-Z]\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)(?<!Jr\.)\s+|\s+—\s+|\s+-\s+(?=[A-Z])|"
     # A comma splice: a new subject with its own verb ("..., Russian Minister X will be").
-    r"(?P<splice>,\s+(?=(?:[A-Z][\w’'.-]*\s+){2,6}(?:will|would|is|was|has|had|also)\s))")
+    r"(?P<splice>,\s+(?=(?:[A-Z][\w’'.-]*\s+){2,6}(?:will|would|is|was|has|had|also)\s)))")
 LOCATION_RE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+|\bhere\b|\bvisiting\b")
 REMOTE_ARTICLE_RE = re.compile(
     r"\b(?:phone|telephone|video|virtual(?:ly)?|online|videoconferenc\w*)\b", re.IGNORECASE)
@@ -56,13 +58,14 @@ FORUM_LINK_RE = re.compile(r"(?:[^.;,]{0,90}?\b(?:at|to|before|of|in|addressing|
                            r"(?:the\s+)?(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 ADDRESS_LINK_RE = re.compile(r"\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 TALLY_CLAUSE_RE = re.compile(
-    r"\b\d+\s+(?:[\w-]+\s+){0,2}(?:times|occasions|calls|conversations|meetings|visits|"
+    # The lookahead on the first letter of a count word skips other words fast.
+    r"\b(?=[\dtfsenmd])(?:\d+\s+(?:[\w-]+\s+){0,2}(?:times|occasions|calls|conversations|meetings|visits|"
     r"trips|events|contacts)\b|"
     # "eight African presidents have sent congratulations": a count of senders, no event.
-    r"(?<!the )(?<!The )(?<!their )\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
+    r"(?<!the )(?<!The )(?<!their )(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
     r"several|many|dozens of|scores of)\s+(?:[\w-]+\s+){0,2}(?:presidents|leaders|"
     r"heads of state|prime ministers|ministers|countries|nations|governments)\s+"
-    r"(?:who\s+)?(?:have|had|has|sent|called|met|spoke|congratulated)\b", re.IGNORECASE)
+    r"(?:who\s+)?(?:have|had|has|sent|called|met|spoke|congratulated)\b)", re.IGNORECASE)
 RESPECTIVELY_RE = re.compile(r"\b(?:respectively|two|three|four)\b", re.IGNORECASE)
 ALSO_ATTENDED_RE = re.compile(r"\b(?:attended|joined|participated|took part)\b", re.IGNORECASE)
 MEET_NOT_PERSON_RE = re.compile(
@@ -74,8 +77,8 @@ THANKED_FOR_RE = re.compile(r"\bthank\w*\s+(?:[\w.’'-]+\s+){0,4}for (?:his|her
                             re.IGNORECASE)
 CONSULT_VERB_RE = re.compile(r"\b(?:spoke|spoken|talked|conversation)\b", re.IGNORECASE)
 IN_PERSON_ARTICLE_RE = re.compile(
-    r"\b(?:arrived|arrives|landed|visit(?:s|ed|ing)?|trip|sidelines?|in person|in-person|"
-    r"face-to-face|met|hosted|welcomed|greeted)\b", re.IGNORECASE)
+    r"\b(?=[alvtsimfhwg])(?:arrived|arrives|landed|visit(?:s|ed|ing)?|trip|sidelines?|"
+    r"in person|in-person|face-to-face|met|hosted|welcomed|greeted)\b", re.IGNORECASE)
 NOT_PHONE_CALL_RE = re.compile(r"\s+(?:for|to|upon|on|out|off)\b|-", re.IGNORECASE)
 VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORECASE)
 SO_CALLED_RE = re.compile(r"so-$|so $", re.IGNORECASE)
@@ -120,6 +123,15 @@ NAMED_EVENT_BEFORE_RE = re.compile(
     r"[A-Z0-9][\w’'-]*\s+(?:of|for|and)\s+(?:the\s+)?)$")
 EVENT_NOUN_RE = re.compile(r"\b(?:Meeting|Summit|Session|Assembly|Forum|Conference|Congress|"
                            r"Dialogue|Council|Ceremony|Celebration|Symposium)\b")
+SUBJECT_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+SUMMIT_RE = re.compile(r"\bsummit\b", re.IGNORECASE)
+TALKS_RE = re.compile(r"\b(?:talks|negotiations)\b")
+WORD_RE = re.compile(r"\S*")
+UPCOMING_RE = re.compile(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
+                         r"in the coming days|in the future)\b", re.IGNORECASE)
+NEXT_WORD_RE = re.compile(r"\s*([\w-]*)")
+PLURAL_WORD_RE = re.compile(r"\b\w+(?:s|es)\b")
+TITLE_GAP_RE = re.compile(r"[\s,]*(?:\w+\.?\s+)?")
 UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
 MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
@@ -169,6 +181,7 @@ class _Sentence:
     dates: list[DateMention]
     titles: list[TitleMatch]
     headline: bool = False
+    tally: bool = False         # tells a count ("spoke by phone 352 times")
     # An embedded post ("... — Name (@handle) November 9, 2016"): its author and date.
     signed: tuple[Mention, DateMention | None] | None = None
 
@@ -306,6 +319,7 @@ class Engine:
         rough_on = self._rough_date(s, anchor, last_date)
         actors = self._actors(text, s, rough_on, ctx)
         events: list[Candidate] = []
+        s.tally = bool(triggers) and bool(TALLY_CLAUSE_RE.search(text, start, end))
         if triggers and not cues.GENERIC_RE.search(text, start, end):
             for clause in _clauses(text, start, end):
                 clause_triggers = [m for m in triggers if clause[0] <= m.start() < clause[1]]
@@ -321,8 +335,8 @@ class Engine:
         ctx.remember(named)
         ctx.forums.extend(m for m in s.mentions if m.kind == "org")
         # "her predecessor, Lee": a person told about, not the one the story follows.
-        named = [a for a in named if not RELATION_BEFORE_RE.search(text, max(0, a.start - 30),
-                                                                    a.start)]
+        named = [a for a in named if not RELATION_BEFORE_RE.search(
+            text, max(0, a.start - 30), a.start)]
         subjects = [a for a in named if a.start < (triggers[0].start() if triggers else end)]
         if subjects:
             ctx.last_subject = subjects[0]
@@ -358,7 +372,7 @@ class Engine:
         paragraph = s.span.paragraph
         if ctx.tally is not None and ctx.tally[2] != paragraph:
             ctx.tally = None
-        if triggers and TALLY_CLAUSE_RE.search(text, start, end):
+        if s.tally:
             kinds = {m.lastgroup for m in triggers}
             kind = next((t for k, t in _TALLY_TYPES if k in kinds), None)
             if kind is not None:
@@ -443,10 +457,10 @@ class Engine:
         """"He held talks with ...": the last single subject, at the pronoun."""
         if ctx.last_subject is None:
             return None
-        m = re.search(r"\b(?:[Hh]e|[Ss]he)\b", text[s.span.start:s.span.end])
+        m = SUBJECT_PRONOUN_RE.search(text, s.span.start, s.span.end)
         if not m:
             return None
-        pos = s.span.start + m.start()
+        pos = m.start()
         if any(a.start < pos for a in actors):
             return None
         last = ctx.last_subject
@@ -480,7 +494,7 @@ class Engine:
             if len(parties) >= 2:
                 self._cancelled.append(parties)
             return None
-        if TALLY_CLAUSE_RE.search(clause_text):
+        if s.tally and TALLY_CLAUSE_RE.search(clause_text):
             return None
         # "In April and July respectively, X held two video summits": one event per date.
         per_date = [d for d in s.dates if c_start <= d.start < c_end
@@ -526,7 +540,7 @@ class Engine:
                                                last_date, index)
         soft = explicit and any(d.kind in ("relday", "relper") for d in s.dates
                                 if clause[0] <= d.start < clause[1])
-        grouped = bool(re.search(r"\bsummit\b", clause_text, re.IGNORECASE))
+        grouped = bool(SUMMIT_RE.search(clause_text))
         joins = anaphoric and bool(ALSO_ATTENDED_RE.search(clause_text))
         cameo, mode = _cameo_mode(event_type, clause_text)
         dated = [(date, precision)]
@@ -739,7 +753,7 @@ def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
         return "meeting"
     if "consult" in kinds:
         lowered = clause_text.lower()
-        if re.search(r"\b(?:talks|negotiations)\b", lowered) and (
+        if TALKS_RE.search(lowered) and (
                 LOCATION_RE.search(clause_text) or in_person_article):
             return "meeting"
         return "consult"
@@ -747,15 +761,14 @@ def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
 
 
 def _status(text: str, c_start: int, first: int, clause_text: str) -> str:
-    word_end = first + len(re.match(r"\S*", text[first:first + 30]).group())
+    word_end = WORD_RE.match(text, first, first + 30).end()
     window = INVITE_VISIT_RE.sub(" ", text[max(c_start, first - 110):word_end])
     window = ORDINAL_TIME_RE.sub(" ", window)
     if cues.PLANNED_RE.search(window) and not cues.PAST_RE.search(window):
         return "planned"
     if cues.WEAK_PLANNED_RE.search(window) and not cues.PAST_VERB_RE.search(window):
         return "planned"
-    if re.search(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
-                 r"in the coming days|in the future)\b", clause_text, re.IGNORECASE):
+    if UPCOMING_RE.search(clause_text):
         return "planned"
     return "occurred"
 
@@ -767,9 +780,9 @@ def _counted(text: str, c_start: int, m: re.Match[str]) -> bool:
     before = text[max(c_start, m.start() - 40):m.start()]
     if not cues.COUNT_BEFORE_RE.search(before):
         return False
-    phrase = m.group().lower() + " " + (re.match(r"\s*([\w-]*)", text[m.end():m.end() + 20])
-                                        .group(1).lower())
-    return bool(re.search(r"\b\w+(?:s|es)\b", phrase.replace("talks", "talks")))
+    phrase = m.group().lower() + " " + NEXT_WORD_RE.match(text, m.end(), m.end() + 20).group(
+        1).lower()
+    return bool(PLURAL_WORD_RE.search(phrase))
 
 
 def _real_trigger(text: str, m: re.Match[str]) -> bool:
@@ -866,7 +879,7 @@ def _distinct(actors: list[Actor]) -> list[Actor]:
 
 def _title_before(titles: list[TitleMatch], pos: int, text: str) -> str:
     for title in reversed(titles):
-        if title.end <= pos and re.fullmatch(r"[\s,]*(?:\w+\.?\s+)?", text[title.end:pos]):
+        if title.end <= pos and TITLE_GAP_RE.fullmatch(text, title.end, pos):
             return title.phrase
         if title.end <= pos:
             break

@@ -9,7 +9,7 @@ from .engine import TYPE_INFO, Candidate, Engine
 from .reference import get_reference, tokenize
 from .tallies import extract_tallies
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @lru_cache(maxsize=1)
