@@ -28,7 +28,8 @@ _UNKNOWN_NAME_RE = re.compile(
     r"((?:[A-Z][\w'’.-]+|(?:bin|al|de|da|van|von|der))(?:\s+(?:[A-Z][\w'’.-]+|bin|al|de|da|"
     r"van|von|der)){1,3})")
 _PLURAL_TITLE_RE = re.compile(r"\b(?:heads|leaders|ministers|presidents|premiers|chiefs|"
-                              r"secretaries|members|kings|monarchs)\b", re.IGNORECASE)
+                              r"secretaries|members|kings|monarchs|diplomats|envoys|"
+                              r"officials)\b", re.IGNORECASE)
 _UNKNOWN_FOLLOWS_RE = re.compile(r"[\s,]*(?:Dr\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'-]+)+")
 _ORG_TITLE_ROLES = frozenset({"org_head", "leader", "head_of_state"})
 _LIST_GAP_RE = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+)(?:the\s+)?$", re.IGNORECASE)

@@ -690,6 +690,11 @@ class Engine:
                       if not SAID_BEFORE_RE.search(text, max(0, d.start - 25), d.start)]
         if not usable and s.signed is not None and s.signed[1] is not None:
             usable = [s.signed[1]]
+        if future and anchor is not None:
+            # A plan is not dated before publication ("spoke in October 2021, but this
+            # will be their first meeting").
+            usable = [d for d in usable if not _before_month(
+                resolve(d, self._year_anchor(d, anchor), True)[0], anchor)]
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
         pool = in_clause or usable
         if pool:
@@ -906,6 +911,14 @@ def _rule_name(triggers: list[re.Match[str]]) -> str:
     return "+".join(sorted({f"{m.lastgroup}({m.group().lower()})" for m in triggers}))
 
 
+def _before_month(value: str | None, anchor: dt.date) -> bool:
+    """Whether a resolved date lies in a month (or year) before `anchor`'s."""
+    if not value:
+        return False
+    size = min(len(value), 7)
+    return value[:size] < anchor.isoformat()[:size]
+
+
 def _after(value: str, anchor: dt.date | None) -> bool:
     """Whether a resolved date lies wholly after `anchor`."""
     if anchor is None:
@@ -978,6 +991,7 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
             # "the meeting", "their talks": the latest event whose parties include these.
             target = next((e for e in reversed(out) if e.status == cand.status
                            and cand.party_set() <= e.party_set()
+                           and _dates_compatible(e, cand)
                            and e.type not in ("speech", "message")), None)
         if target is None and cand.joins:
             # "X also attended the meeting": more parties for the meeting told before.

@@ -62,3 +62,11 @@ def test_relative_named_in_apposition_is_not_the_next_subject() -> None:
     events = run(text, "2015-10-11")["events"]
     names = [sorted(p["name"] for p in e["participants"]) for e in events]
     assert names == [["Joe Biden", "Park Geun-hye"]]
+
+
+def test_plural_titles_join_a_meeting_and_name_no_single_person() -> None:
+    text = ("Sergey Lavrov and Qin Gang took part in a meeting in Samarkand on Thursday. "
+            "Top diplomats of Tajikistan, Turkmenistan and Uzbekistan also attended the "
+            "meeting. Later the top diplomats reaffirmed their readiness to cooperate.")
+    (event,) = run(text, "2023-04-13")["events"]
+    assert parties(event) == {"RUS", "CHN", "TJK", "TKM", "UZB"}

@@ -70,3 +70,11 @@ def test_status_read_before_the_first_trigger() -> None:
             "ministers' meeting in New Delhi on March 1-2.")
     (event,) = run(text, "2023-02-28")["events"]
     assert event["status"] == "planned" and event["date"] == "2023-03"
+
+
+def test_plan_is_not_dated_before_publication() -> None:
+    text = ("Fumio Kishida will meet Xi Jinping on Thursday in Bangkok. The leaders spoke on "
+            "the phone in October 2021, but this will be their first in-person meeting.")
+    events = run(text, "2022-11-15")["events"]
+    got = sorted((e["status"], e["type"], e["date"]) for e in events)
+    assert got == [("occurred", "phone_call", "2021-10"), ("planned", "meeting", "2022-11-17")]
