@@ -10,16 +10,11 @@ written to tests/artifacts/dashboard.png for a person to look at.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,15 +22,19 @@ from typing import Any
 
 import pytest
 
-from services.common.settings import Settings
+from tests.integration.harness import (
+    http_json,
+    isolated_settings,
+    run_parley,
+    start_worker,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-TOPIC_SETTINGS = ("PARLEY_TOPIC_ARTICLES", "PARLEY_TOPIC_EVENTS", "PARLEY_TOPIC_TALLIES",
-                  "PARLEY_TOPIC_DEADLETTER", "PARLEY_TOPIC_CANONICAL", "PARLEY_TOPIC_PROCESSED")
 
 
 def _party(name: str, country: str | None, org: str | None = None) -> dict[str, Any]:
@@ -103,64 +102,14 @@ def chromium_binary() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def broker_reachable(bootstrap: str) -> bool:
-    host, _, port = bootstrap.split(",")[0].rpartition(":")
-    try:
-        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.loads(response.read())
-
-
-def run_env(tmp: Path) -> dict[str, str]:
-    """Environment with topics, consumer groups and state private to this run."""
-    run = f"dash{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "PARLEY_APP_ID": run, "PARLEY_DATA_DIR": str(tmp / "data"),
-           "PARLEY_PARTITIONS": "2"}
-    env.update({name: f"{run}-{name.removeprefix('PARLEY_TOPIC_').lower()}"
-                for name in TOPIC_SETTINGS})
-    return env
-
-
-def wait_for_rows(url: str, process: subprocess.Popen[bytes], log: Path,
-                  timeout: float = 90.0) -> None:
-    """Wait until the aggregator answers with rows (it first joins the group, then consumes)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"aggregator exited:\n{log.read_text()[-3000:]}")
-        try:
-            if get_json(url)["rows"]:
-                return
-        except (OSError, urllib.error.URLError, ValueError, KeyError):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"no rows at {url} after {timeout}s:\n{log.read_text()[-3000:]}")
-
-
-def wait_for_events(base: str, count: int, timeout: float = 60.0) -> None:
+def wait_for_events(base: str, count: int) -> None:
     """All the fed events are indexed, not just the first (the page must show them all)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            events = get_json(f"{base}/events?actor=CHN")["events"]
-            if len(events) >= count and get_json(f"{base}/tables/tallies?actor=CHN")["rows"]:
-                return
-        except (OSError, urllib.error.URLError, ValueError, KeyError):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"fewer than {count} events indexed after {timeout}s")
+    def indexed() -> bool:
+        status, body = http_json(f"{base}/events?actor=CHN")
+        tallies = http_json(f"{base}/tables/tallies?actor=CHN")[1]
+        return status == 200 and len(body["events"]) >= count and bool(tallies.get("rows"))
+
+    wait_for(indexed, timeout=90, what=f"{count} events indexed")
 
 
 @pytest.fixture(scope="module")
@@ -171,47 +120,22 @@ def chromium() -> str:
     return binary
 
 
-def broker_for(request: pytest.FixtureRequest) -> str:
-    """The suite's broker fixture where there is one, else the configured broker."""
-    try:
-        return str(request.getfixturevalue("kafka_bootstrap"))
-    except pytest.FixtureLookupError:
-        bootstrap = Settings.from_env().bootstrap
-    if not broker_reachable(bootstrap):
-        pytest.skip(f"no Kafka broker at {bootstrap} (start one: parley kafka start)")
-    return bootstrap
-
-
 @pytest.fixture(scope="module")
-def aggregator(request: pytest.FixtureRequest,
+def aggregator(kafka_bootstrap: str,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
-    bootstrap = broker_for(request)
     tmp = tmp_path_factory.mktemp("dashboard")
-    env = {**run_env(tmp), "KAFKA_BOOTSTRAP_SERVERS": bootstrap}
-    port = free_port()
-    log = tmp / "aggregator.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "worker", "aggregator", "--web-port",
-             str(port)], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True)
+    settings = isolated_settings(kafka_bootstrap, tmp, partitions=2)
+    worker = start_worker(settings, "aggregator")
     try:
         gold = tmp / "gold.jsonl"
         gold.write_text("".join(json.dumps(a) + "\n" for a in GOLD_ARTICLES))
-        subprocess.run([sys.executable, "-m", "services.cli", "ingest", "--events", str(gold)],
-                       cwd=REPO, env=env, check=True, timeout=60, capture_output=True)
-        base = f"http://127.0.0.1:{port}"
-        wait_for_rows(f"{base}/tables/events_per_month?actor=CHN", process, log)
+        result = run_parley(settings, "ingest", "--events", str(gold))
+        assert result.returncode == 0, result.stderr.decode()
         # 11 fed events, one reported twice: 10 distinct.
-        wait_for_events(base, 10)
-        yield Aggregator(base, process, log)
+        wait_for_events(worker.base, 10)
+        yield Aggregator(worker.base, worker.process, worker.log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        worker.stop()
 
 
 def chromium_command(binary: str, profile: Path, *extra: str) -> list[str]:
@@ -262,7 +186,7 @@ def test_dashboard_screenshot(chromium: str, aggregator: Aggregator, tmp_path: P
 
 def test_dashboard_shows_event_record(chromium: str, aggregator: Aggregator,
                                       tmp_path: Path) -> None:
-    events = get_json(f"{aggregator.url}/events?actor=CHN")["events"]
+    events = http_json(f"{aggregator.url}/events?actor=CHN")[1]["events"]
     merged = next(e for e in events if e["mentions"] == 2)
     query = urllib.parse.urlencode({"actor": "CHN", "event": merged["canonical_id"]})
     dom = dump_dom(chromium, tmp_path / "profile", f"{aggregator.url}/?{query}")
