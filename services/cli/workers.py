@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -39,6 +40,9 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
     app = build_app(settings, service, web_port)
     worker = Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
                     redirect_stdouts=False)
+    # Faust warns whenever more than 100 table writes wait to be produced: that is its
+    # backpressure doing its job under load, not a fault worth a line per batch.
+    logging.getLogger("faust.transport.producer").setLevel(logging.ERROR)
     worker.execute_from_commandline()
     return 0
 
