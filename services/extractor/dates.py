@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(calendar.month_name):
@@ -341,7 +342,7 @@ def header_date(text: str) -> dt.date | None:
 
 def dateline_date(text: str, anchor: dt.date | None) -> dt.date | None:
     """The date of a wire dateline ("BEIJING, Sept. 10 (Xinhua) --") near the top."""
-    m = DATELINE_RE.search(text, 0, 2500)
+    m = _dateline(text)
     if not m:
         return None
     month = _month(m["m"])
@@ -358,6 +359,12 @@ def dateline_date(text: str, anchor: dt.date | None) -> dt.date | None:
     return value
 
 
+@lru_cache(maxsize=4)
+def _dateline(text: str) -> re.Match[str] | None:
+    """The dateline near the top; both the anchors and the meta spans need it."""
+    return DATELINE_RE.search(text, 0, 2500)
+
+
 def meta_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the date header and the dateline: their dates date the article,
     not an event."""
@@ -365,7 +372,7 @@ def meta_spans(text: str) -> list[tuple[int, int]]:
     m = HEADER_RE.match(text)
     if m:
         spans.append(m.span())
-    line = DATELINE_RE.search(text, 0, 2500)
+    line = _dateline(text)
     if line:
         spans.append(line.span())
     # "(UrduPoint News / Sputnik - 01st November, 2022)": a source line near the top.

@@ -148,6 +148,23 @@ TYPE_INFO: dict[str, tuple[str, str, str]] = {
 MEDIUM_RANK = {"consult": 0, "meeting": 1, "video_meeting": 1, "phone_call": 1}
 
 
+class _ArticleFlag:
+    """Whether the article tells an in-person encounter and no remote one; searched
+    over the whole text only when a clause asks (rarely), then kept."""
+
+    __slots__ = ("_text", "_value")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._value: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._value is None:
+            self._value = bool(IN_PERSON_ARTICLE_RE.search(self._text)) and not \
+                REMOTE_ARTICLE_RE.search(self._text)
+        return self._value
+
+
 @dataclass
 class Candidate:
     type: str
@@ -203,19 +220,22 @@ class Engine:
     # ------------------------------------------------------------------ driver
     def run(self, text: str, published: dt.date | None,
             mentions: list[Mention] | None = None,
-            tokens: list[tuple[int, int, str]] | None = None) -> list[Candidate]:
-        """Events of one article; `mentions` and `tokens` if already found."""
+            tokens: list[tuple[int, int, str]] | None = None,
+            spans: list[Sentence] | None = None,
+            article_dates: tuple[dt.date | None, dt.date | None] | None = None,
+            ) -> list[Candidate]:
+        """Events of one article; `mentions`, `tokens`, sentence `spans` and
+        `article_dates` (`anchors(text, published)`) if already found."""
         self._tokens = tokens if tokens is not None else tokenize(text)
         self._mentions = mentions if mentions is not None else self.ref.find_mentions(
             text, self._tokens)
         self._triggers = [m for m in cues.find_triggers(text, self._tokens)
                           if _real_trigger(text, m)]
         self._trigger_starts = [m.start() for m in self._triggers]
-        publication, anchor = anchors(text, published)
-        sentences = self._sentences(text)
+        publication, anchor = article_dates or anchors(text, published)
+        sentences = self._sentences(text, spans if spans is not None else split_sentences(text))
         ctx = Context(self.ref)
-        in_person_article = bool(IN_PERSON_ARTICLE_RE.search(text)) and not \
-            REMOTE_ARTICLE_RE.search(text)
+        in_person_article = _ArticleFlag(text)
         found: list[Candidate] = []
         last_date: tuple[str | None, str, int] | None = None
         self._year = None
@@ -238,8 +258,7 @@ class Engine:
                 year = mention.year
         return year
 
-    def _sentences(self, text: str) -> list[_Sentence]:
-        spans = split_sentences(text)
+    def _sentences(self, text: str, spans: list[Sentence]) -> list[_Sentence]:
         starts = [s.start for s in spans]
         buckets: list[_Sentence] = [_Sentence(s, [], [], []) for s in spans]
 
@@ -309,7 +328,7 @@ class Engine:
     # ---------------------------------------------------------------- sentence
     def _sentence(self, text: str, s: _Sentence, index: int, sentences: list[_Sentence],
                   ctx: Context, anchor: dt.date | None, publication: dt.date | None,
-                  last_date: tuple[str | None, str, int] | None, in_person_article: bool,
+                  last_date: tuple[str | None, str, int] | None, in_person_article: _ArticleFlag,
                   ) -> tuple[list[Candidate], tuple[str | None, str, int] | None]:
         start, end = s.span.start, s.span.end
         first = bisect.bisect_left(self._trigger_starts, start)
@@ -483,7 +502,7 @@ class Engine:
                       triggers: list[re.Match[str]], actors: list[Actor], ctx: Context,
                       anchor: dt.date | None, publication: dt.date | None,
                       last_date: tuple[str | None, str, int] | None, index: int,
-                      sentences: list[_Sentence], in_person_article: bool,
+                      sentences: list[_Sentence], in_person_article: _ArticleFlag,
                       ) -> list[Candidate] | None:
         c_start, c_end = clause
         clause_text = text[c_start:c_end]
@@ -741,7 +760,7 @@ def _main_trigger(text: str, triggers: list[re.Match[str]], event_type: str) -> 
 
 
 def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
-                in_person_article: bool) -> str | None:
+                in_person_article: _ArticleFlag) -> str | None:
     if "phone" in kinds:
         return "phone_call"
     if "video" in kinds:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from .dates import anchors
 from .engine import TYPE_INFO, Candidate, Engine
 from .reference import get_reference, tokenize
 from .tallies import extract_tallies
+from .text import split_sentences
 
 EXTRACTOR_VERSION = "0.2.0"
 
@@ -22,10 +24,14 @@ def extract(text: str, published: dt.date | None) -> dict:
     if not text:
         return {"events": [], "tallies": []}
     engine = _engine()
+    # Found once per article and shared by the event and the tally passes.
     tokens = tokenize(text)
     mentions = engine.ref.find_mentions(text, tokens)
-    events = [_event_record(text, c) for c in engine.run(text, published, mentions, tokens)]
-    tallies = extract_tallies(text, published, mentions, tokens)
+    sentences = split_sentences(text)
+    dates = anchors(text, published)
+    events = [_event_record(text, c)
+              for c in engine.run(text, published, mentions, tokens, sentences, dates)]
+    tallies = extract_tallies(text, published, mentions, tokens, sentences, dates[0])
     return {"events": events, "tallies": tallies}
 
 

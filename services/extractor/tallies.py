@@ -190,20 +190,26 @@ def number_value(value: str) -> int | None:
 
 def extract_tallies(text: str, published: dt.date | None,
                     mentions: list[Mention] | None = None,
-                    tokens: list[tuple[int, int, str]] | None = None) -> list[dict]:
-    """Tally records of one article (`mentions`, `tokens`: found already, if known)."""
+                    tokens: list[tuple[int, int, str]] | None = None,
+                    sentences: list[Sentence] | None = None,
+                    publication: dt.date | None = None) -> list[dict]:
+    """Tally records of one article (`mentions`, `tokens`, `sentences` and the
+    `publication` date of `anchors`: found already, if known)."""
     numbers = [m for m in _written_numbers(text, tokens) if not _is_year(m.group())]
     # Cheap test before any sentence work: a count word must follow or a total precede.
     if not any(_HINT_AFTER_RE.match(text, m.end()) or _TOTAL_BEFORE_RE.search(
             text, max(0, m.start() - 25), m.start()) for m in numbers):
         return []
-    publication, _anchor = anchors(text, published)
+    if publication is None:
+        publication, _anchor = anchors(text, published)
     ref = get_reference()
     if mentions is None:
         mentions = ref.find_mentions(text)
     reader = _ArticleReader(text, publication, ref,
                             [m for m in mentions if m.kind == "person"])
-    return _dedupe(reader.read(split_sentences(text), numbers))
+    if sentences is None:
+        sentences = split_sentences(text)
+    return _dedupe(reader.read(sentences, numbers))
 
 
 def _written_numbers(text: str,

@@ -12,9 +12,13 @@ ABBREVIATIONS = frozenset({
     "dec", "no", "vs", "inc", "ltd", "co", "corp", "dept", "est", "fig", "h.e", "hon", "mt",
     "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m", "i.e", "e.g", "etc",
 })
-_BOUNDARY_RE = re.compile(r"[.!?]+\s+/\s+[A-Z]\w*(?:\s+Images)?\s+(?=[A-Z])|"
-                          r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]*[A-Z0-9])|\n|"
-                          r"\s+(?=(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Related News)\b)")
+# A sentence ends at end punctuation before a capital ("said. / Getty Images The" skips
+# a photo credit), at a line break, or before a glued link title. The pattern opens with
+# one character class, so the scan skips every other character at C speed.
+_BOUNDARY_RE = re.compile(
+    r"[.!?\s](?:(?<=[.!?])[.!?]*(?:\s+/\s+[A-Z]\w*(?:\s+Images)?\s+(?=[A-Z])|"
+    r"[\"”’')\]]*\s+(?=[\"“‘'(\[]*[A-Z0-9]))|(?<=\n)|"
+    r"(?<=\s)\s*(?=(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Related News)\b))")
 # Link titles and teasers glued into the text: they restate, never report, an event.
 LINK_LEAD_RE = re.compile(r"(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Related News)\b")
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)[.!?]+[\"”’')\]]*\s*$")
