@@ -188,6 +188,17 @@ _HINT_PREFIXES = frozenset(["jan", "feb", "mar", "apr", "may", "jun", "jul", "au
                             "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun"])
 _HINT_WORDS = frozenset(["today", "yesterday", "tomorrow", "tonight", "morning", "afternoon",
                          "evening", "day", "week", "month", "year", "days", "recently"])
+# The whole words a month or weekday name can be: a plain word that only starts like one
+# ("markets", "declined", "months") is part of no date, so no window is searched for it.
+_MONTH_WORDS = frozenset(MONTHS)
+_WEEKDAY_NAMES = tuple(WEEKDAYS)
+
+
+def _may_name_date(word: str, low: str) -> bool:
+    """Whether a token that starts like a month or weekday can be (part of) one."""
+    if not (word.isascii() and word.isalpha()):
+        return True     # digits or accents glued on: let the pattern decide
+    return low in _MONTH_WORDS or low.startswith(_WEEKDAY_NAMES)
 
 
 def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> list[DateMention]:
@@ -204,7 +215,8 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
         if end <= pos:
             continue
         low = word.lower()
-        if not (word[0].isdigit() or low[:3] in _HINT_PREFIXES or low in _HINT_WORDS):
+        if not (word[0].isdigit() or low in _HINT_WORDS or (
+                low[:3] in _HINT_PREFIXES and _may_name_date(word, low))):
             continue
         window = max(pos, start - 24)
         while True:
