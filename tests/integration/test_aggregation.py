@@ -115,3 +115,30 @@ def test_two_workers_answer_like_one(settings: Settings) -> None:
     finally:
         second.stop()
         first.stop()
+
+
+def test_hostile_queries_get_clear_errors(settings: Settings) -> None:
+    aggregator = start_worker(settings, "aggregator")
+    base = aggregator.base
+    try:
+        cases = {
+            "/tables/..%2F..%2Fetc%2Fpasswd?actor=CHN": 404,
+            "/tables/events_per_month?actor=%00": 400,
+            "/tables/events_per_month?actor=" + "A" * 500: 400,
+            "/tables/events_per_month?actor=CHN&from=__import__('os')": 400,
+            "/tables/events_per_month?actor=CHN&type=;rm%20-rf": 400,
+            "/tables/events_per_month?actor=CHN&limit=99999999999": 400,
+            "/events/../../../etc/passwd": 404,
+            "/events/zzzz": 400,
+            "/events/0123456789abcdef01234567": 404,
+            "/tables/events_per_month?actor=%3Cscript%3E": 200,
+        }
+        for path, expected in cases.items():
+            status, body = http_json(base + path)
+            assert status == expected, (path, status, body)
+            if status == 400:
+                assert body["error"], path
+        status, _ = http_json(base + "/tables", data=b"{}")
+        assert status == 405
+    finally:
+        aggregator.stop()
