@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .words import WordFilter
+
 # One alternation; the group name says what kind of cue matched.
 TRIGGER_RE = re.compile(
     r"\b(?:(?P<cancel>\b(?:cancel(?:l?ed|s|ling)?|call(?:ed|s|ing)? off|scrap(?:ped|s)?|"
@@ -44,14 +46,15 @@ TRIGGER_STEMS = frozenset([
     "lect", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
     "face", "pers", "dinn", "lunc", "banq", "shak", "shoo", "tete", "tête", "talk", "disc",
     "conv", "cons", "exch", "inte", "roun", "hold", "held"])
+_TRIGGER_WORDS = WordFilter(lambda word: word[:4].lower() in TRIGGER_STEMS)
 
 
 def find_triggers(text: str, tokens: list[tuple[int, int, str]]) -> list[re.Match[str]]:
     """Every trigger match in `text`, searching only around candidate words."""
     found: list[re.Match[str]] = []
     pos, size = 0, len(text)
-    for start, end, word in tokens:
-        if end <= pos or word[:4].lower() not in TRIGGER_STEMS:
+    for start, end, _word in _TRIGGER_WORDS.select(tokens):
+        if end <= pos:
             continue
         m = TRIGGER_RE.search(text, max(pos, start - 3), min(size, end + 60))
         if m is None or m.start() > start or m.end() <= start:

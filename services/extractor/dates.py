@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .words import WordFilter
+
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(calendar.month_name):
     if _name:
@@ -201,6 +203,16 @@ def _may_name_date(word: str, low: str) -> bool:
     return low in _MONTH_WORDS or low.startswith(_WEEKDAY_NAMES)
 
 
+def _date_hint(word: str) -> bool:
+    """Whether a date expression can be built around this word."""
+    low = word.lower()
+    return word[0].isdigit() or low in _HINT_WORDS or (
+        low[:3] in _HINT_PREFIXES and _may_name_date(word, low))
+
+
+_DATE_HINTS = WordFilter(_date_hint)
+
+
 def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> list[DateMention]:
     """Every date expression in `text`, in order.
 
@@ -211,12 +223,8 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
         return [x for x in map(_from_match, DATE_RE.finditer(text)) if x is not None]
     found: list[DateMention] = []
     pos, size = 0, len(text)
-    for start, end, word in tokens:
+    for start, end, _word in _DATE_HINTS.select(tokens):
         if end <= pos:
-            continue
-        low = word.lower()
-        if not (word[0].isdigit() or low in _HINT_WORDS or (
-                low[:3] in _HINT_PREFIXES and _may_name_date(word, low))):
             continue
         window = max(pos, start - 24)
         while True:

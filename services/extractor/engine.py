@@ -23,6 +23,7 @@ from .actors import Actor, ActorResolver, Context, TitleMatch
 from .dates import DateMention, anchors, find_dates, meta_spans, resolve
 from .reference import Mention, Reference, tokenize
 from .text import LINK_LEAD_RE, Sentence, split_sentences
+from .words import WordFilter
 
 CLAUSE_BREAK_RE = re.compile(
     # Every break starts at punctuation or a space: the lookahead skips other positions fast.
@@ -211,6 +212,7 @@ class Engine:
         phrases = sorted(self.titles, key=len, reverse=True)
         # First words of the title phrases: the title pattern only runs where one occurs.
         self.title_starts = frozenset(p.split()[0].split("-")[0] for p in phrases)
+        self._title_words = WordFilter(lambda word: word.lower() in self.title_starts)
         self.title_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases)
                                    + r")\b", re.IGNORECASE) if phrases else None
         hog = ref.titles.get("leader_is_head_of_government", []) if isinstance(
@@ -316,8 +318,8 @@ class Engine:
     def _titles(self, text: str) -> list[re.Match[str]]:
         found: list[re.Match[str]] = []
         pos = 0
-        for start, _end, word in self._tokens:
-            if start < pos or word.lower() not in self.title_starts:
+        for start, _end, _word in self._title_words.select(self._tokens):
+            if start < pos:
                 continue
             m = self.title_re.match(text, start, min(len(text), start + 60))
             if m:

@@ -20,7 +20,10 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
+
+from .words import WordMap, words_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -36,6 +39,10 @@ def fold(text: str) -> str:
         return text.lower()
     flat = unicodedata.normalize("NFKD", text)
     return "".join(c for c in flat if not unicodedata.combining(c)).lower().replace("ı", "i")
+
+
+# Folded words, remembered per distinct word.
+_FOLDED = WordMap(lambda word: word.lower() if word.isascii() else fold(word))
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
@@ -227,17 +234,16 @@ class Reference:
         non-overlapping, in text order (`tokens`: `tokenize(text)`, if already done)."""
         if tokens is None:
             tokens = tokenize(text)
-        folded = [t[2].lower() if t[2].isascii() else fold(t[2]) for t in tokens]
+        folded = _FOLDED.convert_all(words_of(tokens))
         found: list[Mention] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            bucket = self._index.get(folded[i])
-            if not bucket:
-                i += 1
+        index = self._index
+        covered = 0
+        # Only tokens that start some name can start a match.
+        for i in compress(range(len(folded)), map(index.__contains__, folded)):
+            if i < covered:
                 continue
-            length, hits = self._match_at(text, tokens, folded, i, bucket)
+            length, hits = self._match_at(text, tokens, folded, i, index[folded[i]])
             if not hits:
-                i += 1
                 continue
             start, end = tokens[i][0], tokens[i + length - 1][1]
             kind = hits[0].kind
@@ -245,7 +251,7 @@ class Reference:
             form = "short" if kind == "person" and all(h.form == "short" for h in hits) \
                 else hits[0].form
             found.append(Mention(start, end, kind, keys, form, text[start:end]))
-            i += length
+            covered = i + length
         return found
 
     @staticmethod

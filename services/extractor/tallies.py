@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from .dates import MONTHS, DateMention, anchors, find_dates, resolve
 from .reference import Mention, Reference, get_reference
 from .text import Sentence, split_sentences
+from .words import WordFilter
 
 _UNITS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -219,14 +220,17 @@ def _written_numbers(text: str,
         return list(_NUMBER_RE.finditer(text))
     found: list[re.Match[str]] = []
     covered = -1
-    for start, _, word in tokens:
-        if start < covered or not (word[0].isdigit() or word.lower() in NUMBER_WORDS):
+    for start, _, _word in _NUMBER_WORDS_FILTER.select(tokens):
+        if start < covered:
             continue
         m = _NUMBER_RE.match(text, start)
         if m:
             found.append(m)
             covered = m.end()
     return found
+
+
+_NUMBER_WORDS_FILTER = WordFilter(lambda word: word[0].isdigit() or word.lower() in NUMBER_WORDS)
 
 
 class _ArticleReader:
