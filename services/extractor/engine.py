@@ -124,7 +124,8 @@ NAMED_EVENT_BEFORE_RE = re.compile(
     r"[A-Z0-9][\w’'-]*\s+(?:of|for|and)\s+(?:the\s+)?)$")
 EVENT_NOUN_RE = re.compile(r"\b(?:Meeting|Summit|Session|Assembly|Forum|Conference|Congress|"
                            r"Dialogue|Council|Ceremony|Celebration|Symposium)\b")
-SUBJECT_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# "he"/"she" as a word; written to open with a character class (a fast scan).
+SUBJECT_PRONOUN_RE = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])e|(?<=[Ss])he)\b")
 SUMMIT_RE = re.compile(r"\bsummit\b", re.IGNORECASE)
 TALKS_RE = re.compile(r"\b(?:talks|negotiations)\b")
 WORD_RE = re.compile(r"\S*")
@@ -336,8 +337,11 @@ class Engine:
         first = bisect.bisect_left(self._trigger_starts, start)
         last = bisect.bisect_left(self._trigger_starts, end)
         triggers = self._triggers[first:last]
-        # A rough date for resolving titles: the sentence's first date, else context.
-        rough_on = self._rough_date(s, anchor, last_date)
+        # A rough date for resolving names and titles (the sentence's first date, else
+        # context), needed only when the sentence has any.
+        rough_on = self._rough_date(s, anchor, last_date) if (
+            s.titles or s.signed is not None or any(m.kind == "person" for m in s.mentions)
+        ) else None
         actors = self._actors(text, s, rough_on, ctx)
         events: list[Candidate] = []
         s.tally = bool(triggers) and bool(TALLY_CLAUSE_RE.search(text, start, end))
@@ -542,12 +546,6 @@ class Engine:
             return None
         if event_type == "meeting" and self._visit_without_host(text, s, triggers, actors):
             return None
-        status = _status(text, c_start, first, clause_text)
-        if triggers[0].start() < first and status == "occurred":
-            # "will have a number of meetings, including on the sidelines of ...".
-            status = _status(text, c_start, triggers[0].start(), clause_text)
-        anaphoric = bool(DEFINITE_BEFORE_RE.search(text, max(c_start, first - 30), first)) \
-            and not (kinds & {"phone", "video"})
         clause_actors = [a for a in actors if c_start <= a.start < c_end]
         sentence_actors = actors
         if ATTEND_BEFORE_RE.search(text, max(c_start, first - 80), first) and len(
@@ -557,6 +555,13 @@ class Engine:
                                       clause_text, ctx, forum, c_start)
         if not parties_lists:
             return None
+        # Status and reference back are read only for a clause with parties (most have none).
+        status = _status(text, c_start, first, clause_text)
+        if triggers[0].start() < first and status == "occurred":
+            # "will have a number of meetings, including on the sidelines of ...".
+            status = _status(text, c_start, triggers[0].start(), clause_text)
+        anaphoric = bool(DEFINITE_BEFORE_RE.search(text, max(c_start, first - 30), first)) \
+            and not (kinds & {"phone", "video"})
         date, precision, explicit = self._date(text, s, clause, first, status, anchor,
                                                last_date, index)
         soft = explicit and any(d.kind in ("relday", "relper") for d in s.dates
