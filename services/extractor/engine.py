@@ -203,6 +203,7 @@ class _Sentence:
     tally: bool = False         # tells a count ("spoke by phone 352 times")
     # An embedded post ("... — Name (@handle) November 9, 2016"): its author and date.
     signed: tuple[Mention, DateMention | None] | None = None
+    pronoun: re.Match[str] | None = None    # the first "he" or "she"
 
 
 class Engine:
@@ -292,6 +293,10 @@ class Engine:
                     phrase = m.group().lower()
                     b.titles.append(TitleMatch(m.start(), m.end(), m.group(),
                                                self.titles.get(phrase, ())))
+        # One scan for the whole text (a pronoun never spans a sentence end).
+        for m in SUBJECT_PRONOUN_RE.finditer(text):
+            if (b := bucket_of(m.start())) is not None and b.pronoun is None:
+                b.pronoun = m
         return buckets
 
     def _sign_posts(self, text: str, spans: list[Sentence], buckets: list[_Sentence]) -> None:
@@ -482,7 +487,7 @@ class Engine:
         """"He held talks with ...": the last single subject, at the pronoun."""
         if ctx.last_subject is None:
             return None
-        m = SUBJECT_PRONOUN_RE.search(text, s.span.start, s.span.end)
+        m = s.pronoun
         if not m:
             return None
         pos = m.start()

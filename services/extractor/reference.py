@@ -85,6 +85,9 @@ class Person:
     name: str
     variants: list[str] = field(default_factory=list)
     offices: list[Office] = field(default_factory=list)
+    # office_on answers by date: asked for every mention of the person.
+    _offices_on: dict[dt.date, Office | None] = field(default_factory=dict, repr=False,
+                                                     compare=False)
 
     def office_on(self, on: dt.date | None) -> Office | None:
         """The office held on `on` (the most senior if several), else the nearest term."""
@@ -92,7 +95,13 @@ class Person:
             return None
         if on is None:
             on = dt.date.today()
-        return min(self.offices, key=lambda o: (o.distance(on), ROLE_RANK.get(o.role, 9)))
+        known = self._offices_on
+        if on not in known:
+            if len(known) >= 512:
+                known.clear()
+            known[on] = min(self.offices,
+                            key=lambda o: (o.distance(on), ROLE_RANK.get(o.role, 9)))
+        return known[on]
 
     def party_on(self, on: dt.date | None) -> tuple[str | None, str | None]:
         """(country, org) the person acts for on `on`."""
