@@ -342,6 +342,12 @@ class Engine:
         first = bisect.bisect_left(self._trigger_starts, start)
         last = bisect.bisect_left(self._trigger_starts, end)
         triggers = self._triggers[first:last]
+        if not (triggers or s.mentions or s.titles or s.dates or s.pronoun or s.signed):
+            # Nothing told, named or dated (most background sentences): the sentence
+            # changes no context, except that a count's paragraph may end here.
+            if ctx.tally is not None and ctx.tally[2] != s.span.paragraph:
+                ctx.tally = None
+            return [], last_date
         # A rough date for resolving names and titles (the sentence's first date, else
         # context), needed only when the sentence has any.
         rough_on = self._rough_date(s, anchor, last_date) if (
