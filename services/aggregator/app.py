@@ -146,12 +146,7 @@ def _canonicalize_agents(app: faust.App, settings: Settings, tables: AggregatorT
     @app.agent(topics["canonical"], concurrency=1)
     async def store_canonical(stream: faust.StreamT) -> None:
         async for message in stream.events():
-            record = decode_object(message.message.value)
-            cid = record["canonical_id"]
-            if record.get("deleted"):
-                tables.canonical_events.pop(cid, None)
-            else:
-                tables.canonical_events[cid] = record
+            store_canonical_record(tables, decode_object(message.message.value))
 
 
 def canonicalize_event(buckets: Any, event: dict[str, Any]) -> list[buckets_mod.Output]:
@@ -204,19 +199,32 @@ def apply_actor_op(tables: AggregatorTables, op: dict[str, Any]) -> None:
     if op["op"] == "tally":
         rows = dict(tables.tallies.get(actor) or {})
         rows[op["tally"]["tally_id"]] = op["tally"]
-        tables.tallies[actor] = rows
+        _store(tables.tallies, actor, rows)
         return
     month = op["summary"]["month"]
     key = index.row_key(actor, month)
     for name, table in tables.actor_tables.items():
-        value = index.apply_op(name, table.get(key), op)
-        if value:
-            table[key] = value
-        elif key in table:
-            del table[key]
+        _store(table, key, index.apply_op(name, table.get(key), op))
     months = set(tables.actor_months.get(actor) or [])
     if tables.actor_tables["actor_events"].get(key):
         months.add(month)
     else:
         months.discard(month)
-    tables.actor_months[actor] = sorted(months)
+    _store(tables.actor_months, actor, sorted(months))
+
+
+def store_canonical_record(tables: AggregatorTables, record: dict[str, Any]) -> None:
+    """Keep the latest version of a canonical event; a tombstone removes it."""
+    _store(tables.canonical_events, record["canonical_id"],
+           None if record.get("deleted") else record)
+
+
+def _store(table: Any, key: str, value: Any) -> None:
+    """Write a row only when it changes: every write is a changelog message."""
+    current = table.get(key)
+    if value == current:
+        return
+    if value:
+        table[key] = value
+    elif current is not None:
+        del table[key]

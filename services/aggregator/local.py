@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from services.aggregator import queries
-from services.aggregator.app import AggregatorTables, apply_actor_op, canonicalize_event
+from services.aggregator.app import (
+    AggregatorTables,
+    apply_actor_op,
+    canonicalize_event,
+    store_canonical_record,
+)
 from services.aggregator.index import ACTOR_TABLES
 from services.common.ids import party_code
 
@@ -23,13 +28,11 @@ class LocalAggregator:
             actor_tables={name: {} for name in ACTOR_TABLES})
 
     def add_event(self, event: dict[str, Any]) -> None:
-        for role, key, message in canonicalize_event(self.tables.buckets, event):
+        for role, _, message in canonicalize_event(self.tables.buckets, event):
             if role == "actor":
                 apply_actor_op(self.tables, message)
-            elif message.get("deleted"):
-                self.tables.canonical_events.pop(key, None)
             else:
-                self.tables.canonical_events[key] = message
+                store_canonical_record(self.tables, message)
 
     def add_tally(self, tally: dict[str, Any]) -> None:
         actors = {party_code(tally["actor"]), tally["actor"].get("name") or ""} - {""}
