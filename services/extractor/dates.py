@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .words import WordFilter
+from .words import WordFilter, match_from
 
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(calendar.month_name):
@@ -228,8 +228,8 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
             continue
         window = max(pos, start - 24)
         while True:
-            m = DATE_RE.search(text, window, min(size, end + 32))
-            if m is None or m.start() > start:
+            m = match_from(DATE_RE, text, window, start, min(size, end + 32))
+            if m is None:
                 break
             if m.end() <= start:
                 window = m.end()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import compress
 from operator import itemgetter
+from re import Match, Pattern
 
 Token = tuple[int, int, str]
 
@@ -68,3 +69,14 @@ class WordMap:
             for word in unknown:
                 known[word] = convert(word)
         return list(map(known.__getitem__, words))
+
+
+def match_from(pattern: Pattern[str], text: str, first: int, last: int,
+               endpos: int) -> Match[str] | None:
+    """`pattern.search(text, first, endpos)` when that match starts at or before `last`,
+    else None; a word with no match around it is not searched to the end of its window."""
+    for pos in range(first, last + 1):
+        m = pattern.match(text, pos, endpos)
+        if m is not None:
+            return m
+    return None
