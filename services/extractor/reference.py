@@ -147,6 +147,8 @@ class Reference:
         self.persons: dict[str, Person] = {}
         self.titles: dict = {}
         self._index: dict[str, list[_Entry]] = defaultdict(list)
+        # Per first token: (size, {tokens: entries}) from the longest size down.
+        self._by_size: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
         self._holders: dict[tuple[str, str], list[tuple[Office, Person]]] = defaultdict(list)
         self._load(data_dir)
         self._build_index()
@@ -233,8 +235,9 @@ class Reference:
                     continue
                 short = len(TOKEN_RE.findall(variant)) < min(2, full_tokens)
                 self._add_entry(variant, "person", person.name, "short" if short else "name")
-        for bucket in self._index.values():
+        for first, bucket in self._index.items():
             bucket.sort(key=lambda e: -len(e.tokens))
+            self._by_size[first] = _by_size(bucket)
 
     # ---------------------------------------------------------------- mentions
     def find_mentions(self, text: str,
@@ -251,7 +254,7 @@ class Reference:
         for i in compress(range(len(folded)), map(index.__contains__, folded)):
             if i < covered:
                 continue
-            length, hits = self._match_at(text, tokens, folded, i, index[folded[i]])
+            length, hits = _match_at(text, tokens, folded, i, self._by_size[folded[i]])
             if not hits:
                 continue
             start, end = tokens[i][0], tokens[i + length - 1][1]
@@ -262,25 +265,6 @@ class Reference:
             found.append(Mention(start, end, kind, keys, form, text[start:end]))
             covered = i + length
         return found
-
-    @staticmethod
-    def _match_at(text: str, tokens: list[tuple[int, int, str]], folded: list[str], i: int,
-                  bucket: list[_Entry]) -> tuple[int, list[_Entry]]:
-        best_len, hits = 0, []
-        for entry in bucket:
-            size = len(entry.tokens)
-            if size < best_len:
-                break
-            if tuple(folded[i:i + size]) != entry.tokens:
-                continue
-            if not _case_ok(tokens, i, entry):
-                continue
-            # A name must not run on across a line break or a sentence end.
-            if size > 1 and "\n" in text[tokens[i][1]:tokens[i + size - 1][0]]:
-                continue
-            best_len = size
-            hits.append(entry)
-        return best_len, hits
 
     # ----------------------------------------------------------------- offices
     def holders(self, role: str, party: str, on: dt.date | None) -> list[Person]:
@@ -313,6 +297,31 @@ class Reference:
     def org_name(self, code: str) -> str:
         row = self.orgs.get(code)
         return (row.get("name") or code) if row else code
+
+
+def _by_size(bucket: list[_Entry]) -> list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]:
+    """A bucket's entries grouped by size (longest first), then by tokens, in order."""
+    sizes: dict[int, dict[tuple[str, ...], list[_Entry]]] = {}
+    for entry in bucket:
+        sizes.setdefault(len(entry.tokens), {}).setdefault(entry.tokens, []).append(entry)
+    return sorted(sizes.items(), reverse=True)
+
+
+def _match_at(text: str, tokens: list[tuple[int, int, str]], folded: list[str], i: int,
+              by_size: list[tuple[int, dict[tuple[str, ...], list[_Entry]]]],
+              ) -> tuple[int, list[_Entry]]:
+    """The longest names starting at token `i`: (their size in tokens, their entries)."""
+    for size, by_tokens in by_size:
+        entries = by_tokens.get(tuple(folded[i:i + size]))
+        if not entries:
+            continue
+        # A name must not run on across a line break or a sentence end.
+        if size > 1 and "\n" in text[tokens[i][1]:tokens[i + size - 1][0]]:
+            continue
+        hits = [entry for entry in entries if _case_ok(tokens, i, entry)]
+        if hits:
+            return size, hits
+    return 0, []
 
 
 def _case_ok(tokens: list[tuple[int, int, str]], i: int, entry: _Entry) -> bool:

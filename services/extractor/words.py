@@ -35,20 +35,7 @@ class WordFilter:
         """The tokens whose word passes the test, in text order."""
         if words is None:
             words = words_of(tokens)
-        return list(compress(tokens, map(self.answers(words).__getitem__, words)))
-
-    def answers(self, words: list[str]) -> dict[str, bool]:
-        """The remembered answers, completed for `words`."""
-        known = self._known
-        unknown = set(words).difference(known)
-        if unknown:
-            if len(known) + len(unknown) > _MAX_WORDS:
-                known.clear()
-                unknown = set(words)
-            test = self._test
-            for word in unknown:
-                known[word] = test(word)
-        return known
+        return list(compress(tokens, _remembered(self._known, self._test, words)))
 
 
 class WordMap:
@@ -59,16 +46,22 @@ class WordMap:
         self._known: dict[str, str] = {}
 
     def convert_all(self, words: list[str]) -> list[str]:
-        known = self._known
-        unknown = set(words).difference(known)
-        if unknown:
-            if len(known) + len(unknown) > _MAX_WORDS:
-                known.clear()
-                unknown = set(words)
-            convert = self._convert
-            for word in unknown:
-                known[word] = convert(word)
-        return list(map(known.__getitem__, words))
+        return _remembered(self._known, self._convert, words)
+
+
+def _remembered(known: dict, compute: Callable, words: list[str]) -> list:
+    """`[compute(w) for w in words]`, through `known` (filled for new words)."""
+    answers = list(map(known.get, words))
+    if None in answers:     # some word not seen before (answers are never None)
+        if len(known) > _MAX_WORDS:
+            known.clear()
+        for index, word in enumerate(words):
+            if answers[index] is None:
+                answer = known.get(word)
+                if answer is None:
+                    answer = known[word] = compute(word)
+                answers[index] = answer
+    return answers
 
 
 def match_from(pattern: Pattern[str], text: str, first: int, last: int,
