@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
-from .words import WordMap, words_of
+from .words import WordMap
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -246,7 +246,7 @@ class Reference:
         non-overlapping, in text order (`tokens`: `tokenize(text)`, if already done)."""
         if tokens is None:
             tokens = tokenize(text)
-        folded = _FOLDED.convert_all(words_of(tokens))
+        folded = _FOLDED.convert_all(tokens)
         found: list[Mention] = []
         index = self._index
         covered = 0

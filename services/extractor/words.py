@@ -20,8 +20,18 @@ _word_of = itemgetter(2)
 _MAX_WORDS = 200_000
 
 
-def words_of(tokens: list[Token]) -> list[str]:
-    return list(map(_word_of, tokens))
+# The words of the last token list seen: every finder of an article reads the same list.
+_last_words: tuple[list[Token], list[str], set[str]] | None = None
+
+
+def _words(tokens: list[Token]) -> tuple[list[str], set[str]]:
+    """The words of `tokens`, in order and as a set."""
+    global _last_words
+    last = _last_words
+    if last is None or last[0] is not tokens:
+        words = list(map(_word_of, tokens))
+        last = _last_words = (tokens, words, set(words))
+    return last[1], last[2]
 
 
 class WordFilter:
@@ -31,11 +41,9 @@ class WordFilter:
         self._test = test
         self._known: dict[str, bool] = {}
 
-    def select(self, tokens: list[Token], words: list[str] | None = None) -> list[Token]:
+    def select(self, tokens: list[Token]) -> list[Token]:
         """The tokens whose word passes the test, in text order."""
-        if words is None:
-            words = words_of(tokens)
-        return list(compress(tokens, _remembered(self._known, self._test, words)))
+        return list(compress(tokens, _remembered(self._known, self._test, tokens)))
 
 
 class WordMap:
@@ -45,23 +53,22 @@ class WordMap:
         self._convert = convert
         self._known: dict[str, str] = {}
 
-    def convert_all(self, words: list[str]) -> list[str]:
-        return _remembered(self._known, self._convert, words)
+    def convert_all(self, tokens: list[Token]) -> list[str]:
+        """The converted word of each token."""
+        return _remembered(self._known, self._convert, tokens)
 
 
-def _remembered(known: dict, compute: Callable, words: list[str]) -> list:
-    """`[compute(w) for w in words]`, through `known` (filled for new words)."""
-    answers = list(map(known.get, words))
-    if None in answers:     # some word not seen before (answers are never None)
-        if len(known) > _MAX_WORDS:
+def _remembered(known: dict, compute: Callable, tokens: list[Token]) -> list:
+    """`[compute(word) for each token's word]`, through `known` (filled for new words)."""
+    words, distinct = _words(tokens)
+    unknown = distinct.difference(known)
+    if unknown:
+        if len(known) + len(unknown) > _MAX_WORDS:
             known.clear()
-        for index, word in enumerate(words):
-            if answers[index] is None:
-                answer = known.get(word)
-                if answer is None:
-                    answer = known[word] = compute(word)
-                answers[index] = answer
-    return answers
+            unknown = distinct
+        for word in unknown:
+            known[word] = compute(word)
+    return list(map(known.__getitem__, words))
 
 
 def match_from(pattern: Pattern[str], text: str, first: int, last: int,
