@@ -13,6 +13,7 @@ canonical id), and every stream that writes it is keyed by that same string, so
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,79 +119,101 @@ def _topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
     }
 
 
+Outgoing = list[tuple[str, bytes | None, bytes]]  # (topic role, key, value)
+PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def _guarded_agent(app: faust.App, name: str, source: faust.TopicT,
+                   topics: dict[str, faust.TopicT],
+                   handle: Callable[[Any], Outgoing]) -> None:
+    """An agent that sends what ``handle`` returns, and dead-letters what makes it fail.
+
+    Faust acknowledges a message whose handler raised and restarts the agent, so
+    without this the message would be skipped silently.
+    """
+    async def run(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            message = event.message
+            try:
+                outgoing = handle(message)
+            except Exception as exc:  # a bad message must not stop or vanish from the stream
+                log.warning("%s: %s at %s:%s", name, exc, message.partition, message.offset)
+                outgoing = [("deadletter", message.key, _letter(message, exc))]
+            for role, key, value in outgoing:
+                await topics[role].send(key=key, value=value)
+
+    run.__name__ = name
+    app.agent(source, name=name, concurrency=1)(run)
+
+
+def _letter(message: Any, exc: Exception) -> bytes:
+    reason = str(exc) if isinstance(exc, (DecodeError, schemas.InvalidMessage, ValueError)) \
+        else f"{type(exc).__name__}: {exc}"
+    return encode(deadletter_message(
+        stage="aggregate", reason=reason or type(exc).__name__, payload=message.value,
+        error_type=type(exc).__name__, key=message.key, source_topic=message.topic,
+        source_partition=message.partition, source_offset=message.offset))
+
+
 def _canonicalize_agents(app: faust.App, settings: Settings, tables: AggregatorTables,
                          topics: dict[str, faust.TopicT]) -> None:
-    @app.agent(topics["events"], concurrency=1)
-    async def rekey_events(stream: faust.StreamT) -> None:
-        async for message in stream.events():
-            event, error = _decoded_event(message.message.value)
-            if error:
-                letter = deadletter_message(
-                    stage="aggregate", reason=error, payload=message.message.value,
-                    key=message.message.key, source_topic=message.message.topic,
-                    source_partition=message.message.partition,
-                    source_offset=message.message.offset)
-                await topics["deadletter"].send(key=message.message.key, value=encode(letter))
-                continue
-            await topics["by_bucket"].send(key=canonical.bucket_key(event).encode(),
-                                           value=message.message.value)
+    def rekey_event(message: Any) -> Outgoing:
+        event = valid_event(message.value)
+        return [("by_bucket", canonical.bucket_key(event).encode(), message.value)]
 
-    @app.agent(topics["by_bucket"], concurrency=1)
-    async def canonicalize(stream: faust.StreamT) -> None:
-        async for payload in stream:
-            event = decode_object(payload)
-            for role, key, message in canonicalize_event(tables.buckets, event):
-                target = topics["canonical"] if role == "canonical" else topics["by_actor"]
-                await target.send(key=key.encode(), value=encode(message))
+    def canonicalize(message: Any) -> Outgoing:
+        event = decode_object(message.value)
+        position = f"{message.partition}:{message.offset}"
+        return [("canonical" if role == "canonical" else "by_actor", key.encode(), encode(value))
+                for role, key, value in canonicalize_event(tables.buckets, event, position)]
 
-    @app.agent(topics["canonical"], concurrency=1)
-    async def store_canonical(stream: faust.StreamT) -> None:
-        async for message in stream.events():
-            store_canonical_record(tables, decode_object(message.message.value))
+    def store_canonical(message: Any) -> Outgoing:
+        record = decode_object(message.value)
+        schemas.validate("canonical_event", record)
+        store_canonical_record(tables, record)
+        return []
+
+    _guarded_agent(app, "rekey_events", topics["events"], topics, rekey_event)
+    _guarded_agent(app, "canonicalize", topics["by_bucket"], topics, canonicalize)
+    _guarded_agent(app, "store_canonical", topics["canonical"], topics, store_canonical)
 
 
-def canonicalize_event(buckets: Any, event: dict[str, Any]) -> list[buckets_mod.Output]:
-    """Add one event to its bucket (a table); return the messages that publish it."""
+def canonicalize_event(buckets: Any, event: dict[str, Any],
+                       position: str) -> list[buckets_mod.Output]:
+    """Add one event, read at ``position`` of the repartition topic, to its bucket."""
     key = canonical.bucket_key(event)
-    state, outputs = buckets_mod.apply_event(buckets.get(key), event)
+    state, outputs = buckets_mod.apply_event(buckets.get(key), event, position)
     if state is not None:
         buckets[key] = state
     return outputs
 
 
-def _decoded_event(payload: bytes | None) -> tuple[dict[str, Any], str | None]:
-    try:
-        event = decode_object(payload)
-        schemas.validate("event", event)
-    except (DecodeError, schemas.InvalidMessage) as exc:
-        return {}, str(exc)
-    return event, None
+def valid_event(payload: bytes | None) -> dict[str, Any]:
+    """An `events` message that the tables can count, else ValueError with the reason."""
+    event = decode_object(payload)
+    schemas.validate("event", event)
+    size = PRECISION_LENGTH.get(event["precision"])
+    date = event.get("date")
+    if size and (not date or len(date) != size):
+        raise ValueError(f"date {date!r} does not have precision {event['precision']!r}")
+    return event
 
 
 def _actor_agents(app: faust.App, tables: AggregatorTables,
                   topics: dict[str, faust.TopicT]) -> None:
-    @app.agent(topics["tallies"], concurrency=1)
-    async def rekey_tallies(stream: faust.StreamT) -> None:
-        async for message in stream.events():
-            try:
-                tally = decode_object(message.message.value)
-                schemas.validate("tally", tally)
-            except (DecodeError, schemas.InvalidMessage) as exc:
-                letter = deadletter_message(stage="aggregate", reason=str(exc),
-                                            payload=message.message.value,
-                                            source_topic=message.message.topic,
-                                            source_partition=message.message.partition,
-                                            source_offset=message.message.offset)
-                await topics["deadletter"].send(value=encode(letter))
-                continue
-            for actor in canonical.actors_of([tally["actor"]]):
-                op = {"op": "tally", "actor": actor, "tally": tally}
-                await topics["by_actor"].send(key=actor.encode(), value=encode(op))
+    def rekey_tally(message: Any) -> Outgoing:
+        tally = decode_object(message.value)
+        schemas.validate("tally", tally)
+        return [("by_actor", actor.encode(), encode({"op": "tally", "actor": actor,
+                                                      "tally": tally}))
+                for actor in canonical.actors_of([tally["actor"]])]
 
-    @app.agent(topics["by_actor"], concurrency=1)
-    async def update_actor_tables(stream: faust.StreamT) -> None:
-        async for payload in stream:
-            apply_actor_op(tables, decode_object(payload))
+    def update_actor_tables(message: Any) -> Outgoing:
+        apply_actor_op(tables, decode_object(message.value))
+        return []
+
+    _guarded_agent(app, "rekey_tallies", topics["tallies"], topics, rekey_tally)
+    _guarded_agent(app, "update_actor_tables", topics["by_actor"], topics, update_actor_tables)
 
 
 def apply_actor_op(tables: AggregatorTables, op: dict[str, Any]) -> None:

@@ -1,12 +1,14 @@
 """One bucket's state and the messages that publish it: pure, replay-safe.
 
-A bucket keeps every mention of one type between one set of parties, and the
-canonical events it has retired (absorbed into others). A new mention publishes
-what changed. A mention the bucket already holds means this message is being
-processed again after a crash; what the first attempt published may or may not
-have reached Kafka, so the whole current state is published again. Every output
-is idempotent (upserts and removals of set members), so publishing twice is
-harmless, and the tables converge to the bucket's state.
+A bucket keeps every mention of one type between one set of parties, the
+canonical events it has retired (absorbed into others), and, per canonical
+event, every actor it was ever published for. A new mention publishes what
+changed. The same mention read again from the same position of the repartition
+topic means the message is being processed again after a crash: what the first
+attempt published may or may not have reached Kafka, so the bucket's whole state
+is published again, removals included. The same mention from another position
+is a duplicate report and publishes nothing. Every output is idempotent (upserts
+and removals of set members), so publishing twice is harmless.
 """
 
 from __future__ import annotations
@@ -16,44 +18,53 @@ from typing import Any
 from services.aggregator import canonical, index
 
 Output = tuple[str, str, dict[str, Any]]  # (role: canonical | actor, key, message)
+State = dict[str, Any]
 
 
-def apply_event(state: dict[str, Any] | None,
-                event: dict[str, Any]) -> tuple[dict[str, Any] | None, list[Output]]:
+def apply_event(state: State | None, event: dict[str, Any],
+                position: str) -> tuple[State | None, list[Output]]:
     """(new state, or None when unchanged; the messages to publish) for one event."""
     bucket = canonical.bucket_key(event)
     mentions = dict((state or {}).get("mentions", {}))
     retired = dict((state or {}).get("retired", {}))
+    published = dict((state or {}).get("published", {}))
     before = canonical.canonical_events(bucket, mentions)
-    if event["event_id"] in mentions:
-        return None, republish(before, retired)
-    mentions[event["event_id"]] = canonical.mention_of(event)
+    known = mentions.get(event["event_id"])
+    if known is not None:
+        replay = known.get("position") == position
+        return None, republish(before, retired, published) if replay else []
+    mentions[event["event_id"]] = {**canonical.mention_of(event), "position": position}
     after = canonical.canonical_events(bucket, mentions)
     retired.update({cid: record for cid, record in before.items() if cid not in after})
-    return {"mentions": mentions, "retired": retired}, changes(before, after)
+    for cid, record in after.items():
+        if index.month_of(record):
+            published[cid] = sorted(set(published.get(cid, [])) | set(record["actors"]))
+    state = {"mentions": mentions, "retired": retired, "published": published}
+    return state, changes(before, after)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Output]:
     """Messages that take the canonical topic and the actor tables from before to after."""
     updated, tombstones = canonical.changes(before, after)
     out: list[Output] = [("canonical", r["canonical_id"], r) for r in updated + tombstones]
-    for cid, old in before.items():
-        out += _ops(index.index_ops(old, after.get(cid)))
-    for cid, new in after.items():
-        if cid not in before:
-            out += _ops(index.index_ops(None, new))
+    for cid in sorted(set(before) | set(after)):
+        if before.get(cid) != after.get(cid):
+            out += _ops(index.index_ops(before.get(cid), after.get(cid)))
     return out
 
 
-def republish(current: dict[str, Any], retired: dict[str, Any]) -> list[Output]:
+def republish(current: dict[str, Any], retired: dict[str, Any],
+              published: dict[str, list[str]]) -> list[Output]:
     """Every message that the bucket's state implies, for a replayed event."""
     out: list[Output] = []
     for cid, old in retired.items():
-        successor = canonical.successor(old, current)
-        out.append(("canonical", cid, canonical.tombstone(old, successor)))
+        out.append(("canonical", cid, canonical.tombstone(old, canonical.successor(old, current))))
         out += _ops(index.index_ops(old, None))
     for cid, record in current.items():
         out.append(("canonical", cid, record))
+        dropped = set(published.get(cid, [])) - set(record["actors"])
+        out += _ops([{"op": "remove", "actor": a, "summary": index.summary(record, a)}
+                     for a in sorted(dropped)])
         out += _ops(index.index_ops(None, record))
     return out
 

@@ -79,8 +79,8 @@ def group_mentions(mentions: dict[str, Mention]) -> list[Group]:
         else:
             undated.append(eid)
     days = by_kind["day"]
-    months = _attach(by_kind["month"], days, 7)
-    years = _attach(by_kind["year"], {**days, **months}, 4)
+    months = _attach(by_kind["month"], [days], 7)
+    years = _attach(by_kind["year"], [days, months], 4)
     groups = [Group("day", d, tuple(ids)) for d, ids in days.items()]
     groups += [Group("month", d, tuple(ids)) for d, ids in months.items()]
     groups += [Group("year", d, tuple(ids)) for d, ids in years.items()]
@@ -96,14 +96,16 @@ def _date_of(m: Mention) -> str | None:
     return str(date)[:size] if date and size else None
 
 
-def _attach(coarse: dict[str, list[str]], finer: dict[str, list[str]],
+def _attach(coarse: dict[str, list[str]], finer: list[dict[str, list[str]]],
             prefix: int) -> dict[str, list[str]]:
     """Move each coarse group into the earliest finer group it covers; return the rest."""
     left: dict[str, list[str]] = {}
     for date, ids in coarse.items():
-        covering = sorted(d for d in finer if d[:prefix] == date)
+        covering = sorted((d, n) for n, groups in enumerate(finer) for d in groups
+                          if d[:prefix] == date)
         if covering:
-            finer[covering[0]] = finer[covering[0]] + ids
+            earliest, holder = covering[0]
+            finer[holder][earliest] = finer[holder][earliest] + ids
         else:
             left[date] = ids
     return left

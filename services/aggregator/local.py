@@ -23,12 +23,15 @@ class LocalAggregator:
     """Feed it `events` and `tallies` messages; query it like the web view."""
 
     def __init__(self) -> None:
+        self.offset = 0
         self.tables = AggregatorTables(
             buckets={}, canonical_events={}, actor_months={}, tallies={},
             actor_tables={name: {} for name in ACTOR_TABLES})
 
     def add_event(self, event: dict[str, Any]) -> None:
-        for role, _, message in canonicalize_event(self.tables.buckets, event):
+        self.offset += 1  # each event as if at its own offset of the repartition topic
+        position = f"local:{self.offset}"
+        for role, _, message in canonicalize_event(self.tables.buckets, event, position):
             if role == "actor":
                 apply_actor_op(self.tables, message)
             else:

@@ -7,12 +7,15 @@ function of the key (Kafka's murmur2 partitioner), so it is computed here.
 
 from __future__ import annotations
 
+import aiohttp
 import faust
 from aiokafka.partitioner import DefaultPartitioner
 from faust.web import Request, Response, View
 from yarl import URL
 
 _PARTITIONER = DefaultPartitioner()
+ROUTED_HEADER = "X-Parley-Routed"
+FORWARD_TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
 class KeyUnassigned(LookupError):
@@ -44,6 +47,11 @@ def is_self(app: faust.App, url: URL) -> bool:
 async def forward(app: faust.App, view: View, request: Request, url: URL) -> Response:
     """Ask the owning worker the same question and relay its answer."""
     target = request.url.with_host(url.host or "127.0.0.1").with_port(url.port)
-    async with app.http_client.get(target, headers={"X-Parley-Routed": "1"}) as response:
-        return view.text(await response.text(), content_type=response.content_type,
-                         status=response.status)
+    try:
+        async with app.http_client.get(target, headers={ROUTED_HEADER: "1"},
+                                       timeout=FORWARD_TIMEOUT) as response:
+            return view.text(await response.text(), content_type=response.content_type,
+                             status=response.status)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return view.json({"error": f"the worker owning this key ({url}) did not answer: "
+                                   f"{type(exc).__name__}; retry shortly"}, status=503)

@@ -1,7 +1,8 @@
 """The aggregator's JSON API over the Faust web view, routed to the key's owner.
 
 Every actor query is answered by the worker that owns the actor's partition
-(``app.router.route_req``), so the answer is the same with one worker or many.
+(see ``routing.py``), so the answer is the same with one worker or many; a worker
+that does not own it, or has not finished rebuilding its tables, answers 503.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from faust.web import Request, Response, View
 
 from services.aggregator import queries
 from services.aggregator.openapi import openapi_document
-from services.aggregator.routing import KeyUnassigned, forward, is_self, owner_of
+from services.aggregator.routing import (
+    ROUTED_HEADER,
+    KeyUnassigned,
+    forward,
+    is_self,
+    owner_of,
+)
 
 STATIC = Path(__file__).parent / "static"
 ROUTING_TABLE = "events_per_month"
@@ -33,11 +40,15 @@ def register_views(app: faust.App, tables: Any) -> None:
         try:
             owner = owner_of(app, table, key)
         except KeyUnassigned as exc:
-            return view.json({"error": f"{exc}; retry shortly"}, status=503)
-        if is_self(app, owner) or request.headers.get("X-Parley-Routed"):
-            body, status = answer()
-            return view.json(body, status=status)
-        return await forward(app, view, request, owner)
+            return _unavailable(view, f"{exc}")
+        if not is_self(app, owner):
+            if request.headers.get(ROUTED_HEADER):  # ownership moved on the way: no ping-pong
+                return _unavailable(view, "the partition of this key is moving")
+            return await forward(app, view, request, owner)
+        if not is_ready(app):
+            return _unavailable(view, "this worker is still rebuilding its tables")
+        body, status = answer()
+        return view.json(body, status=status)
 
     @app.page("/health")
     class Health(View):
@@ -104,6 +115,11 @@ def register_views(app: faust.App, tables: Any) -> None:
         async def get(self, request: Request) -> Response:
             html = (STATIC / "dashboard.html").read_text(encoding="utf-8")
             return self.html(html)
+
+
+def _unavailable(view: View, why: str) -> Response:
+    return view.json({"error": f"{why}; retry shortly"}, status=503,
+                     headers={"Retry-After": "1"})
 
 
 def is_ready(app: faust.App) -> bool:

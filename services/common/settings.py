@@ -7,6 +7,7 @@ Nothing else in the code base reads ``os.environ``: services receive a
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -55,6 +56,10 @@ class Settings:
     web_host: str = field(
         default="127.0.0.1", metadata={"env": "PARLEY_WEB_HOST",
                                        "doc": "Interface the web views bind to"})
+    web_advertised_host: str = field(
+        default="", metadata={"env": "PARLEY_WEB_ADVERTISED_HOST",
+                              "doc": "Host other workers use to reach this one (default: "
+                                     "PARLEY_WEB_HOST, or the host name when that is 0.0.0.0)"})
     ingest_port: int = field(
         default=8080, metadata={"env": "PARLEY_INGEST_PORT", "doc": "HTTP ingest endpoint port"})
     ingest_token: str = field(
@@ -96,6 +101,14 @@ class Settings:
     def bootstrap(self) -> str:
         """The servers to connect to: the given ones, else the local broker."""
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.local_kafka_port}"
+
+    @property
+    def advertised_host(self) -> str:
+        if self.web_advertised_host:
+            return self.web_advertised_host
+        if self.web_host in ("0.0.0.0", "::"):  # bound everywhere: others know us by name
+            return socket.gethostname()
+        return self.web_host
 
     @property
     def uses_local_broker(self) -> bool:

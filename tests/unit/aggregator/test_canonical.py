@@ -61,7 +61,16 @@ def test_result_does_not_depend_on_arrival_order() -> None:
             mentions[e["event_id"]] = canonical.mention_of(e)
         records = canonical.canonical_events(canonical.bucket_key(events[0]), mentions)
         results.append({cid: (r["mentions"], r["date"]) for cid, r in records.items()})
+        assert sum(r["mentions"] for r in records.values()) == len(events)
     assert all(r == results[0] for r in results)
+
+
+def test_year_mention_joins_a_finer_event_of_that_year() -> None:
+    year = event("a1", "meeting", "2023", "year", XI, MACRON)
+    month = event("a2", "meeting", "2023-05", "month", XI, MACRON)
+    (record,) = _records(year, month).values()
+    assert (record["date"], record["mentions"]) == ("2023-05", 2)
+    assert record["event_ids"] == sorted([year["event_id"], month["event_id"]])
 
 
 def test_absorbed_month_event_is_retired_with_its_successor() -> None:

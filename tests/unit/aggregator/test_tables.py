@@ -22,9 +22,14 @@ def _tables() -> AggregatorTables:
 
 def _feed(tables: AggregatorTables, events: list[dict[str, Any]]) -> None:
     for e in events:
-        for role, _, message in canonicalize_event(tables.buckets, e):
+        for role, _, message in canonicalize_event(tables.buckets, e, _position(e)):
             if role == "actor":
                 apply_actor_op(tables, message)
+
+
+def _position(event: dict[str, Any]) -> str:
+    """Each test event stands at one offset of the repartition topic."""
+    return f"0:{event['event_id']}"
 
 
 def _get(tables: AggregatorTables):  # type: ignore[no-untyped-def]
@@ -120,7 +125,7 @@ def test_outputs_lost_in_a_crash_are_republished_on_replay() -> None:
     tables = _tables()
     _feed(tables, EVENTS[:1])
     for e in EVENTS[1:3]:  # month mention and a duplicate day: outputs dropped
-        canonicalize_event(tables.buckets, e)
+        canonicalize_event(tables.buckets, e, _position(e))
     _feed(tables, EVENTS)  # the replay after the restart
     for name, rows in reference.actor_tables.items():
         assert tables.actor_tables[name] == rows, name
@@ -132,7 +137,27 @@ def test_lost_removal_of_an_absorbed_event_is_republished() -> None:
     _feed(reference, [month, day])
     tables = _tables()
     _feed(tables, [month])
-    canonicalize_event(tables.buckets, day)  # absorbed the month event; outputs lost
+    canonicalize_event(tables.buckets, day, _position(day))  # outputs lost
     _feed(tables, [day])
     assert tables.actor_tables["calls_per_month"] == reference.actor_tables["calls_per_month"]
     assert queries.calls_per_month(_get(tables), queries.Query("CHN"))[0]["calls"] == 1
+
+
+def test_a_duplicate_report_from_another_offset_publishes_nothing() -> None:
+    tables = _tables()
+    _feed(tables, EVENTS)
+    assert canonicalize_event(tables.buckets, EVENTS[0], "3:999") == []
+
+
+def test_a_lost_removal_after_a_name_change_is_republished() -> None:
+    """The most frequent name of a party changes: the old name's rows must go."""
+    first = event("b1", "phone_call", "2023-04-06", "day", XI, ("Macron", "FRA"))
+    second = event("b2", "phone_call", "2023-04-06", "day", XI, MACRON)
+    third = event("b3", "phone_call", "2023-04-06", "day", XI, MACRON)
+    reference = _tables()
+    _feed(reference, [first, second, third])
+    tables = _tables()
+    _feed(tables, [first, second])
+    canonicalize_event(tables.buckets, third, _position(third))  # outputs lost
+    _feed(tables, [third])  # replay
+    assert tables.actor_tables == reference.actor_tables
