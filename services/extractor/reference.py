@@ -20,7 +20,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, pairwise
+from operator import or_
 from pathlib import Path
 
 from .words import WordMap
@@ -149,6 +150,10 @@ class Reference:
         self._index: dict[str, list[_Entry]] = defaultdict(list)
         # Per first token: (size, {tokens: entries}) from the longest size down.
         self._by_size: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
+        # Names of one word, and the first two words of longer names: a token starts a
+        # name only if it is one, or it and the next token are the first two of one.
+        self._one_word: set[str] = set()
+        self._two_words: set[tuple[str, ...]] = set()
         self._holders: dict[tuple[str, str], list[tuple[Office, Person]]] = defaultdict(list)
         self._load(data_dir)
         self._build_index()
@@ -238,6 +243,11 @@ class Reference:
         for first, bucket in self._index.items():
             bucket.sort(key=lambda e: -len(e.tokens))
             self._by_size[first] = _by_size(bucket)
+            for entry in bucket:
+                if len(entry.tokens) == 1:
+                    self._one_word.add(first)
+                else:
+                    self._two_words.add(entry.tokens[:2])
 
     # ---------------------------------------------------------------- mentions
     def find_mentions(self, text: str,
@@ -248,10 +258,10 @@ class Reference:
             tokens = tokenize(text)
         folded = _FOLDED.convert_all(tokens)
         found: list[Mention] = []
-        index = self._index
         covered = 0
-        # Only tokens that start some name can start a match.
-        for i in compress(range(len(folded)), map(index.__contains__, folded)):
+        starts = map(or_, map(self._one_word.__contains__, folded),
+                     map(self._two_words.__contains__, pairwise([*folded, ""])))
+        for i in compress(range(len(folded)), starts):
             if i < covered:
                 continue
             length, hits = _match_at(text, tokens, folded, i, self._by_size[folded[i]])
