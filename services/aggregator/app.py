@@ -24,6 +24,7 @@ from services.aggregator import canonical, index
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
 from services.common.faust_app import make_app, raw_topic
+from services.common.kafka import MAX_MESSAGE_BYTES
 from services.common.messages import deadletter_message
 from services.common.settings import Settings
 
@@ -101,9 +102,10 @@ def topics_to_create(settings: Settings) -> dict[str, dict[str, str]]:
     before the metadata shows them crashes on a partition-count mismatch.
     """
     app_id = f"{settings.app_prefix}-aggregator"
-    changelogs = {f"{app_id}-{name}-changelog": {"cleanup.policy": "compact"}
+    big = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
+    changelogs = {f"{app_id}-{name}-changelog": {"cleanup.policy": "compact", **big}
                   for name in TABLE_NAMES}
-    return {**{key: {} for key in internal_topics(settings).values()}, **changelogs}
+    return {**{key: dict(big) for key in internal_topics(settings).values()}, **changelogs}
 
 
 def _topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
@@ -221,7 +223,8 @@ def apply_actor_op(tables: AggregatorTables, op: dict[str, Any]) -> None:
     actor = op["actor"]
     if op["op"] == "tally":
         rows = dict(tables.tallies.get(actor) or {})
-        rows[op["tally"]["tally_id"]] = op["tally"]
+        rows[op["tally"]["tally_id"]] = merged_tally(rows.get(op["tally"]["tally_id"]),
+                                                     op["tally"])
         _store(tables.tallies, actor, rows)
         return
     month = op["summary"]["month"]
@@ -234,6 +237,13 @@ def apply_actor_op(tables: AggregatorTables, op: dict[str, Any]) -> None:
     else:
         months.discard(month)
     _store(tables.actor_months, actor, sorted(months))
+
+
+def merged_tally(known: dict[str, Any] | None, tally: dict[str, Any]) -> dict[str, Any]:
+    """One row per reported count, with every article that reported it."""
+    articles = set((known or {}).get("article_ids", [])) | {tally["article_id"]}
+    first = known or tally
+    return {**first, "article_ids": sorted(articles)}
 
 
 def store_canonical_record(tables: AggregatorTables, record: dict[str, Any]) -> None:

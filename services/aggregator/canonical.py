@@ -29,11 +29,18 @@ from services.common.messages import SCHEMA_VERSION, event_type_codes
 Mention = dict[str, Any]
 Record = dict[str, Any]
 MAX_EVIDENCE = 3
+MAX_EVIDENCE_CHARS = 400  # a bucket keeps every mention: keep each one small
 
 
 def bucket_key(event: dict[str, Any]) -> str:
-    """Type and sorted party codes: ``phone_call|CHN,RUS``."""
-    return f"{event['type']}|{','.join(party_codes(event['participants']))}"
+    """Type, sorted party codes and year: ``phone_call|CHN,RUS|2021``.
+
+    The year keeps a bucket's state bounded; no merge crosses it (a month or a
+    year mention only joins events of its own year). Undated and planned
+    mentions go to the year they were published in.
+    """
+    year = str(event.get("date") or event.get("published") or "")[:4] or "----"
+    return f"{event['type']}|{','.join(party_codes(event['participants']))}|{year}"
 
 
 def mention_of(event: dict[str, Any]) -> Mention:
@@ -48,7 +55,7 @@ def mention_of(event: dict[str, Any]) -> Mention:
         "seen_at": event.get("extracted_at"),
         "participants": [{k: p.get(k) for k in ("name", "country", "org")}
                          for p in event.get("participants", [])],
-        "evidence": event.get("evidence") or "",
+        "evidence": (event.get("evidence") or "")[:MAX_EVIDENCE_CHARS],
     }
 
 

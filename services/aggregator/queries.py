@@ -146,13 +146,16 @@ def tallies(get: Getter, q: Query) -> list[dict[str, Any]]:
         if q.type and q.type not in kinds:
             continue
         start, end = period_bounds(tally.get("period"))
+        if end[:7] < q.start or start[:7] > q.end:
+            continue
         observed = _observed(get, q.actor, set(kinds), start, end)
         rows.append({"actor": q.actor, "type": tally["type"], "reported": tally["count"],
                      "qualifier": tally["qualifier"], "period": tally["period"],
                      "observed": observed, "evidence": tally["evidence"],
-                     "article_id": tally["article_id"], "tally_id": tally["tally_id"]})
+                     "article_ids": tally.get("article_ids", [tally["article_id"]]),
+                     "tally_id": tally["tally_id"]})
     rows.sort(key=lambda r: (r["period"] or "", str(r["type"]), r["tally_id"]))
-    return rows
+    return rows[:q.limit]
 
 
 def period_bounds(period: str | None) -> tuple[str, str]:

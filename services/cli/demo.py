@@ -155,7 +155,7 @@ async def _print_tables(settings: Settings, actors: list[str]) -> None:
 
 
 def _row_text(row: dict[str, Any]) -> str:
-    hidden = {"canonical_ids", "evidence", "article_id", "tally_id"}
+    hidden = {"canonical_ids", "evidence", "article_ids", "tally_id"}
     return "  ".join(f"{k}={v}" for k, v in row.items() if k not in hidden)
 
 

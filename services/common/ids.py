@@ -56,8 +56,9 @@ def event_id(article: str, event: dict) -> str:
                   event.get("date") or "", ",".join(party_codes(event.get("participants") or [])))
 
 
-def tally_id(article: str, tally: dict) -> str:
+def tally_id(tally: dict) -> str:
+    """The same reported count (actor, types, count, period, qualifier) in any article."""
     types = tally.get("type")
     kinds = ",".join(sorted(types)) if isinstance(types, list) else str(types)
-    return digest("tally", article, party_code(tally.get("actor") or {}), kinds,
+    return digest("tally", party_code(tally.get("actor") or {}), kinds,
                   str(tally.get("count")), str(tally.get("period")), str(tally.get("qualifier")))

@@ -27,7 +27,8 @@ def topic_configs(settings: Settings) -> dict[str, dict[str, str]]:
         settings.topic_events: {},
         settings.topic_tallies: {},
         settings.topic_processed: {},
-        settings.topic_canonical: {"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"},
+        settings.topic_canonical: {"cleanup.policy": "compact", "min.compaction.lag.ms": "60000",
+                                   **big},
     }
 
 

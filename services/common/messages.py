@@ -78,7 +78,7 @@ def tally_message(tally: dict[str, Any], *, article: dict[str, Any],
                   extractor_version: str) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
-        "tally_id": ids.tally_id(article["id"], tally),
+        "tally_id": ids.tally_id(tally),
         "article_id": article["id"],
         "url": article.get("url"),
         "published": article.get("published"),

@@ -14,9 +14,11 @@ def _records(*events: dict) -> dict[str, dict]:
     return canonical.canonical_events(bucket, mentions)
 
 
-def test_bucket_key_is_type_and_sorted_parties() -> None:
+def test_bucket_key_is_type_sorted_parties_and_year() -> None:
     e = event("a1", "phone_call", "2023-04-06", "day", MACRON, XI)
-    assert canonical.bucket_key(e) == "phone_call|CHN,FRA"
+    assert canonical.bucket_key(e) == "phone_call|CHN,FRA|2023"
+    undated = event("a2", "phone_call", None, "unknown", MACRON, XI)
+    assert canonical.bucket_key(undated) == "phone_call|CHN,FRA|2023"  # published 2023
 
 
 def test_same_day_from_two_articles_is_one_event_with_two_mentions() -> None:

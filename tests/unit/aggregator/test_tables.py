@@ -161,3 +161,15 @@ def test_a_lost_removal_after_a_name_change_is_republished() -> None:
     canonicalize_event(tables.buckets, third, _position(third))  # outputs lost
     _feed(tables, [third])  # replay
     assert tables.actor_tables == reference.actor_tables
+
+
+def test_one_tally_reported_by_two_articles_is_one_row() -> None:
+    tables = _tables()
+    base = {"actor": {"name": "Xi Jinping", "country": "CHN"}, "type": "phone_call",
+            "count": 79, "qualifier": "exact", "period": "2021", "evidence": "79 calls"}
+    for article in ("a1", "a2"):
+        tally = {**base, "tally_id": "same", "article_id": article}
+        apply_actor_op(tables, {"op": "tally", "actor": "CHN", "tally": tally})
+    (row,) = queries.tallies(_get(tables), queries.Query("CHN"))
+    assert row["article_ids"] == ["a1", "a2"]
+    assert queries.tallies(_get(tables), queries.Query("CHN", "2022-01", "2022-12")) == []
