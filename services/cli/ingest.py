@@ -13,9 +13,15 @@ from tqdm import tqdm
 from services.common import schemas
 from services.common.codec import encode
 from services.common.kafka import ensure_topics, start_producer
-from services.common.messages import event_message, tally_message
+from services.common.messages import deadletter_message, event_message, tally_message
 from services.common.settings import Settings
-from services.producer.articles import RawRecord, RejectedArticle, input_files, records_from_bytes
+from services.producer.articles import (
+    RawRecord,
+    RejectedArticle,
+    form_of,
+    input_files,
+    records_from_bytes,
+)
 from services.producer.publish import ArticlePublisher
 
 INGEST_VERSION = "gold-import"
@@ -36,7 +42,7 @@ def read_records(paths: list[Path]) -> Iterator[RawRecord]:
             except OSError as exc:
                 yield RawRecord(RejectedArticle(f"cannot read: {exc}"), str(file), b"")
                 continue
-            yield from records_from_bytes(data, str(file))
+            yield from records_from_bytes(data, str(file), form_of(file))
 
 
 async def ingest_articles(settings: Settings, paths: list[Path], *,
@@ -73,20 +79,28 @@ def gold_messages(line: bytes) -> Iterator[tuple[str, bytes, bytes]]:
 
 
 async def ingest_events(settings: Settings, path: Path) -> dict[str, Any]:
-    """Publish gold-format event records straight to `events`/`tallies` (no extraction)."""
+    """Publish gold-format event records straight to `events`/`tallies` (no extraction).
+
+    A line that is not a valid record is counted, reported and dead-lettered; the
+    other lines are published.
+    """
     await ensure_topics(settings)
     producer = await start_producer(settings)
     topics = {"events": settings.topic_events, "tallies": settings.topic_tallies}
-    counts = {"published": 0, "duplicates": 0, "rejected": 0, "errors": []}
+    counts: dict[str, Any] = {"published": 0, "duplicates": 0, "rejected": 0, "errors": []}
     try:
         for number, line in enumerate(path.read_bytes().splitlines(), start=1):
             if not line.strip():
                 continue
             try:
                 messages = list(gold_messages(line))
-            except (orjson.JSONDecodeError, KeyError, TypeError, schemas.InvalidMessage) as exc:
+            except Exception as exc:  # any malformed record: report it, keep going
+                reason = f"{path}:{number}: {type(exc).__name__}: {exc}"
                 counts["rejected"] += 1
-                counts["errors"].append({"origin": f"{path}:{number}", "reason": str(exc)})
+                counts["errors"].append({"origin": f"{path}:{number}", "reason": reason})
+                letter = deadletter_message(stage="ingest", reason=reason, payload=line,
+                                            error_type=type(exc).__name__)
+                await producer.send(settings.topic_deadletter, encode(letter))
                 continue
             for role, key, value in messages:
                 await producer.send(topics[role], value, key=key)

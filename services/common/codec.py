@@ -39,7 +39,10 @@ def payload_as_text(payload: bytes | str | None, limit: int) -> tuple[str, str, 
     raw = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload or b""
     truncated = len(raw) > limit
     raw = raw[:limit]
-    try:
-        return raw.decode("utf-8"), "utf-8", truncated
-    except UnicodeDecodeError:
-        return base64.b64encode(raw).decode("ascii"), "base64", truncated
+    for cut in range(4):  # a cut may split one UTF-8 character: drop its first bytes
+        try:
+            return raw[:len(raw) - cut].decode("utf-8"), "utf-8", truncated
+        except UnicodeDecodeError:
+            if not truncated:
+                break
+    return base64.b64encode(raw).decode("ascii"), "base64", truncated

@@ -134,7 +134,10 @@ async def _drain(consumer: Any, ends: dict[Any, int], timeout: float) -> list[An
     records: list[Any] = []
     deadline = asyncio.get_running_loop().time() + timeout
     remaining = {tp for tp, end in ends.items() if end > 0}
-    while remaining and asyncio.get_running_loop().time() < deadline:
+    while remaining:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"read only {len(records)} messages of {sorted(remaining)} "
+                               f"in {timeout}s")
         batch = await consumer.getmany(timeout_ms=500, max_records=5000)
         for tp, items in batch.items():
             records += items

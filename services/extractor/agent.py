@@ -54,9 +54,9 @@ def handle_article(payload: bytes | None, position: SourcePosition,
         text = article["text"]
         if not text.strip():
             raise ValueError("text is empty (only white space)")
-        if len(text) > max_article_bytes:
-            raise ValueError(f"text of {len(text)} characters is over the limit of "
-                             f"{max_article_bytes}")
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_article_bytes:
+            raise ValueError(f"text of {size} bytes is over the limit of {max_article_bytes}")
         result = extract(text, _published(article))
         return _extraction_messages(article, result, position)
     except (DecodeError, schemas.InvalidMessage, ValueError) as exc:

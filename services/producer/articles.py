@@ -122,40 +122,57 @@ def _host(url: str | None) -> str | None:
     return urlsplit(url if "//" in url else f"//{url}").hostname
 
 
-def records_from_bytes(data: bytes, origin: str) -> Iterator[RawRecord]:
-    """Split one input (a file or stdin) into records: JSON, JSON Lines or plain text."""
+def form_of(path: Path) -> str | None:
+    """The input form a file's suffix names: text, json, jsonl, or None to sniff."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in JSON_SUFFIXES:
+        return "json"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    return None
+
+
+def records_from_bytes(data: bytes, origin: str, form: str | None = None) -> Iterator[RawRecord]:
+    """Split one input into records.
+
+    ``form`` is "text", "json", "jsonl", "structured" (JSON or JSONL, never
+    text: the HTTP endpoint) or None to guess from the content (stdin).
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         yield RawRecord(RejectedArticle(f"not UTF-8: {exc.reason} at byte {exc.start}"),
                         origin, data)
         return
-    head = text.lstrip()[:1]
-    if head == "[" or (head == "{" and _is_single_json(text)):
-        yield from _json_records(text, origin)
-    elif head == "{":
+    if form == "text":
+        yield RawRecord(text, origin, text)
+    elif form == "jsonl":
         yield from _jsonl_records(text, origin)
     else:
-        yield RawRecord(text, origin, text)
+        yield from _sniffed_records(text, origin, form)
 
 
-def _is_single_json(text: str) -> bool:
-    try:
-        orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return False
-    return True
-
-
-def _json_records(text: str, origin: str) -> Iterator[RawRecord]:
+def _sniffed_records(text: str, origin: str, form: str | None) -> Iterator[RawRecord]:
+    head = text.lstrip()[:1]
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        yield RawRecord(RejectedArticle(f"invalid JSON: {exc}"), origin, text)
+        if head == "{" and form != "json":
+            yield from _jsonl_records(text, origin)
+        elif form in ("json", "structured"):
+            yield RawRecord(RejectedArticle(f"invalid JSON: {exc}"), origin, text)
+        else:  # plain text that happens to start like JSON: "[Reuters] ..."
+            yield RawRecord(text, origin, text)
         return
-    items = value if isinstance(value, list) else [value]
-    for index, item in enumerate(items):
-        yield RawRecord(item, f"{origin}[{index}]", orjson.dumps(item))
+    if isinstance(value, (dict, list)) or form in ("json", "structured"):
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            yield RawRecord(item, f"{origin}[{index}]" if isinstance(value, list) else origin,
+                            orjson.dumps(item))
+    else:
+        yield RawRecord(text, origin, text)
 
 
 def _jsonl_records(text: str, origin: str) -> Iterator[RawRecord]:

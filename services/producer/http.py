@@ -6,6 +6,7 @@ import hmac
 import logging
 
 from aiohttp import web
+from aiokafka.errors import KafkaError
 
 from services.common.kafka import ensure_topics, start_producer
 from services.common.settings import Settings
@@ -36,7 +37,13 @@ async def post_articles(request: web.Request) -> web.Response:
     if not body.strip():
         return _error(400, "empty body: send a JSON object, a JSON array or JSON Lines")
     publisher = ArticlePublisher(request.app[PRODUCER_KEY], settings)
-    summary = await publisher.publish_all(records_from_bytes(body, "http"))
+    try:
+        summary = await publisher.publish_all(records_from_bytes(body, "http", "structured"))
+    except KafkaError as exc:
+        log.error("ingest failed: %s", exc)
+        return web.json_response({"error": f"Kafka is not reachable: {type(exc).__name__}; "
+                                           "retry later", **publisher.summary.as_dict()},
+                                 status=503, headers={"Retry-After": "5"})
     status = 400 if summary.published == 0 and summary.duplicates == 0 else 200
     return web.json_response(summary.as_dict(), status=status)
 

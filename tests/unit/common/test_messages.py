@@ -68,3 +68,8 @@ def test_settings_reject_bad_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARLEY_PARTITIONS", "many")
     with pytest.raises(ValueError, match="PARLEY_PARTITIONS"):
         Settings.from_env()
+
+
+def test_truncation_inside_a_character_stays_text() -> None:
+    text, encoding, truncated = payload_as_text("é" * 10, 5)
+    assert (text, encoding, truncated) == ("éé", "utf-8", True)

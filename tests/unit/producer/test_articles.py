@@ -85,3 +85,16 @@ def test_non_utf8_input_is_one_rejection() -> None:
     (record,) = records_from_bytes(b"\xff\xfeabc", "bad.txt")
     assert isinstance(record.value, RejectedArticle)
     assert "not UTF-8" in record.value.reason
+
+
+def test_text_that_starts_like_json_stays_text() -> None:
+    (record,) = records_from_bytes(b"[Reuters] Xi met Macron.", "stdin")
+    assert record.value == "[Reuters] Xi met Macron."
+    (record,) = records_from_bytes(b"[Reuters] Xi met Macron.", "a.txt", "text")
+    assert record.value == "[Reuters] Xi met Macron."
+
+
+def test_declared_json_that_is_broken_is_rejected() -> None:
+    for form in ("json", "structured"):
+        (record,) = records_from_bytes(b"[Reuters] Xi met Macron.", "x", form)
+        assert isinstance(record.value, RejectedArticle), form
