@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .words import WordFilter, match_from
+from .words import WordFilter, match_at_words
 
 # One alternation; the group name says what kind of cue matched.
 TRIGGER_RE = re.compile(
@@ -56,7 +56,8 @@ def find_triggers(text: str, tokens: list[tuple[int, int, str]]) -> list[re.Matc
     for start, end, _word in _TRIGGER_WORDS.select(tokens):
         if end <= pos:
             continue
-        m = match_from(TRIGGER_RE, text, max(pos, start - 3), start, min(size, end + 60))
+        m = match_at_words(TRIGGER_RE, text, tokens, max(pos, start - 3), start,
+                           min(size, end + 60))
         if m is None or m.end() <= start:
             continue
         found.append(m)

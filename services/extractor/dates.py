@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .words import WordFilter, match_from
+from .words import WordFilter, match_at_words
 
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(calendar.month_name):
@@ -228,7 +228,9 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
             continue
         window = max(pos, start - 24)
         while True:
-            m = match_from(DATE_RE, text, window, start, min(size, end + 32))
+            # A weekday match may start at the space before the name ("\s*Monday"):
+            # tried at the name instead, it gives the same mention.
+            m = match_at_words(DATE_RE, text, tokens, window, start, min(size, end + 32))
             if m is None:
                 break
             if m.end() <= start:

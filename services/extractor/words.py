@@ -8,6 +8,7 @@ of an article is then a dict lookup per token done by `map`, not a Python loop.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from itertools import compress
 from operator import itemgetter
@@ -20,18 +21,19 @@ _word_of = itemgetter(2)
 _MAX_WORDS = 200_000
 
 
-# The words of the last token list seen: every finder of an article reads the same list.
-_last_words: tuple[list[Token], list[str], set[str]] | None = None
+_start_of = itemgetter(0)
+# The words and starts of the last token list seen: every finder reads the same list.
+_last_words: tuple[list[Token], list[str], set[str], list[int]] | None = None
 
 
-def _words(tokens: list[Token]) -> tuple[list[str], set[str]]:
-    """The words of `tokens`, in order and as a set."""
+def _words(tokens: list[Token]) -> tuple[list[str], set[str], list[int]]:
+    """The words of `tokens` in order and as a set, and where the tokens start."""
     global _last_words
     last = _last_words
     if last is None or last[0] is not tokens:
         words = list(map(_word_of, tokens))
-        last = _last_words = (tokens, words, set(words))
-    return last[1], last[2]
+        last = _last_words = (tokens, words, set(words), list(map(_start_of, tokens)))
+    return last[1], last[2], last[3]
 
 
 class WordFilter:
@@ -60,7 +62,7 @@ class WordMap:
 
 def _remembered(known: dict, compute: Callable, tokens: list[Token]) -> list:
     """`[compute(word) for each token's word]`, through `known` (filled for new words)."""
-    words, distinct = _words(tokens)
+    words, distinct, _starts = _words(tokens)
     unknown = distinct.difference(known)
     if unknown:
         if len(known) + len(unknown) > _MAX_WORDS:
@@ -71,12 +73,17 @@ def _remembered(known: dict, compute: Callable, tokens: list[Token]) -> list:
     return list(map(known.__getitem__, words))
 
 
-def match_from(pattern: Pattern[str], text: str, first: int, last: int,
-               endpos: int) -> Match[str] | None:
+def match_at_words(pattern: Pattern[str], text: str, tokens: list[Token], first: int,
+                   last: int, endpos: int) -> Match[str] | None:
     """`pattern.search(text, first, endpos)` when that match starts at or before `last`,
-    else None; a word with no match around it is not searched to the end of its window."""
-    for pos in range(first, last + 1):
-        m = pattern.match(text, pos, endpos)
+    else None, for a pattern whose matches start at a word boundary before a letter or
+    digit (so at a token start): only token starts are tried, and a word with no match
+    around it is not searched to the end of its window."""
+    starts = _words(tokens)[2]
+    index, count = bisect_left(starts, first), len(starts)
+    while index < count and starts[index] <= last:
+        m = pattern.match(text, starts[index], endpos)
         if m is not None:
             return m
+        index += 1
     return None
