@@ -127,6 +127,7 @@ EVENT_NOUN_RE = re.compile(r"\b(?:Meeting|Summit|Session|Assembly|Forum|Conferen
 # "he"/"she" as a word; written to open with a character class (a fast scan).
 SUBJECT_PRONOUN_RE = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])e|(?<=[Ss])he)\b")
 SUMMIT_RE = re.compile(r"\bsummit\b", re.IGNORECASE)
+REMARKS_RE = re.compile(r"\bremarks\b")
 TALKS_RE = re.compile(r"\b(?:talks|negotiations)\b")
 WORD_RE = re.compile(r"\S*")
 UPCOMING_RE = re.compile(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
@@ -632,8 +633,8 @@ class Engine:
                     return org
         if orgs and not speech:
             return orgs[-1]
-        if (cues.FORUM_ANAPHOR_RE.search(text, clause[0], clause[1]) or re.search(
-                r"\bremarks\b", text[clause[0]:clause[1]])) and ctx.forums:
+        if ctx.forums and (cues.FORUM_ANAPHOR_RE.search(text, clause[0], clause[1])
+                           or REMARKS_RE.search(text, clause[0], clause[1])):
             # "addressed the meeting": the latest forum named as an event, else the latest.
             same = [f for f in ctx.forums if f.keys == ctx.forums[-1].keys]
             return next((f for f in reversed(same[-8:]) if _named_event(text, f)),
@@ -770,8 +771,8 @@ def _main_trigger(text: str, triggers: list[re.Match[str]], event_type: str) -> 
         word = m.group().lower()
         if word in CONTEXT_TRIGGER_WORDS:
             continue
-        if CONTEXT_TRIGGER_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()) and any(
-                other.start() > m.start() for other in typed):
+        if any(other.start() > m.start() for other in typed) and \
+                CONTEXT_TRIGGER_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
             continue
         return m
     return typed[0]

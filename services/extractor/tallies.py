@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -247,9 +248,8 @@ class _ArticleReader:
 
     def read(self, sentences: list[Sentence], numbers: list[re.Match[str]]) -> list[dict]:
         counted: dict[int, list[Count]] = {}
-        for index, sentence in enumerate(sentences):
-            in_sentence = [m for m in numbers if sentence.start <= m.start() < sentence.end]
-            counts = self._counts(sentence, in_sentence) if in_sentence else []
+        for index, in_sentence in _by_sentence(sentences, numbers).items():
+            counts = self._counts(sentences[index], in_sentence)
             if counts:
                 counted[index] = counts
         if not counted:
@@ -505,6 +505,18 @@ def _noun_kind(noun: str, adjectives: str, after: str, before: str) -> str | Non
 def _kinds_in(clause: str) -> list[str]:
     """Types a list names ("speeches ... and messages", "his visit, 10 phone calls")."""
     return [kind for pattern, kind in _KIND_WORDS if pattern.search(clause)]
+
+
+def _by_sentence(sentences: list[Sentence],
+                 numbers: list[re.Match[str]]) -> dict[int, list[re.Match[str]]]:
+    """The numbers of each sentence that has any, by sentence index, in text order."""
+    starts = [s.start for s in sentences]
+    found: dict[int, list[re.Match[str]]] = {}
+    for number in numbers:
+        index = bisect_right(starts, number.start()) - 1
+        if index >= 0 and number.start() < sentences[index].end:
+            found.setdefault(index, []).append(number)
+    return found
 
 
 def _is_year(value: str) -> bool:
