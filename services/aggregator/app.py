@@ -5,9 +5,12 @@ Flow (each arrow a topic, so each step is partitioned by what it needs):
                                         \\--(re-keyed by actor)--> actor tables
   tallies --(re-keyed by actor)--> actor tables
 
-Every table is keyed by a string whose prefix before ``|`` is the actor (or the
-canonical id), and every stream that writes it is keyed by that same string, so
-``table_route`` on the actor finds the worker that owns all of an actor's rows.
+Faust writes a table row to the changelog partition of the message being
+processed. The actor tables are written only while processing `ops-by-actor`
+messages keyed by the actor, so every ``actor|month`` row of an actor lies in the
+partition Kafka's partitioner gives the actor alone; ``routing.py`` computes that
+partition to find the worker that owns the rows. Faust's own ``route_req`` would
+hash the whole row key and must not be used on these tables.
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ class AggregatorTables:
 
 
 def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> faust.Table:
-    # The app's default key serializer is "raw": a str key "CHN" is the bytes b"CHN", the
-    # same bytes that key the stream writing it, so table_route finds the owning worker.
+    # Keys are str with the app's default "raw" serializer: "CHN" is the bytes b"CHN",
+    # the same bytes that key the stream writing it.
     return app.Table(name, default=None, partitions=settings.partitions, key_type=str,
                      help=help_text)
 

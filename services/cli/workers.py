@@ -8,10 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import faust
+
 from services.common.settings import Settings
 
 
-def build_app(settings: Settings, service: str, web_port: int | None = None):  # type: ignore[no-untyped-def]
+def build_app(settings: Settings, service: str, web_port: int | None = None) -> faust.App:
     if service == "extractor":
         from dataclasses import replace
 

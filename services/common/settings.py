@@ -1,7 +1,9 @@
 """Every setting Parley reads, declared once with its environment name and default.
 
-Nothing else in the code base reads ``os.environ``: services receive a
-``Settings`` object, so a test or a benchmark can build one by hand.
+Services receive a ``Settings`` object, so a test or a benchmark can build one by
+hand. Two tools read their own few variables: the local broker
+(``services/broker/config.py``, ``PARLEY_KAFKA_*``) and the schema loader
+(``PARLEY_SCHEMAS_DIR``).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from aiokafka.errors import KafkaError
@@ -66,7 +67,7 @@ def build_app(settings: Settings) -> web.Application:
     return app
 
 
-async def _kafka_producer(app: web.Application):  # type: ignore[no-untyped-def]
+async def _kafka_producer(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS_KEY]
     await ensure_topics(settings)
     producer = await start_producer(settings)
