@@ -66,7 +66,7 @@ class TitleMatch:
     roles: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """What the article has said so far, for references back."""
 

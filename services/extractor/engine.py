@@ -168,7 +168,7 @@ class _ArticleFlag:
         return self._value
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     type: str
     parties: list[Actor]
@@ -192,7 +192,7 @@ class Candidate:
         return frozenset(a.party for a in self.parties)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     """One sentence with everything found in it."""
 
@@ -283,10 +283,10 @@ class Engine:
             if (b := bucket_of(date.start)) is not None:
                 b.dates.append(date)
         for i, bucket in enumerate(buckets):
-            sentence_text = text[bucket.span.start:bucket.span.end]
-            bucket.headline = bool(LINK_LEAD_RE.match(sentence_text)) or (
-                i < 4 and (i == 0 or "\n" in text[buckets[i - 1].span.end:bucket.span.start])
-                and len(sentence_text) < 160 and not HEADLINE_END_RE.search(sentence_text))
+            start, end = bucket.span.start, bucket.span.end
+            bucket.headline = bool(LINK_LEAD_RE.match(text, start, end)) or (
+                i < 4 and (i == 0 or "\n" in text[buckets[i - 1].span.end:start])
+                and end - start < 160 and not HEADLINE_END_RE.search(text, start, end))
         self._sign_posts(text, spans, buckets)
         if self.title_re is not None:
             for m in self._titles(text):
