@@ -18,7 +18,7 @@ Token = tuple[int, int, str]
 
 _word_of = itemgetter(2)
 # Distinct words remembered per filter before it starts afresh (bounds the memory).
-_MAX_WORDS = 200_000
+_MAX_WORDS = 50_000
 
 
 _start_of = itemgetter(0)
