@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .words import WordFilter, match_at_words
+from .words import WordFilter, match_at_words, token_starts
 
 # One alternation; the group name says what kind of cue matched.
 TRIGGER_RE = re.compile(
@@ -53,10 +53,11 @@ def find_triggers(text: str, tokens: list[tuple[int, int, str]]) -> list[re.Matc
     """Every trigger match in `text`, searching only around candidate words."""
     found: list[re.Match[str]] = []
     pos, size = 0, len(text)
+    starts = token_starts(tokens)
     for start, end, _word in _TRIGGER_WORDS.select(tokens):
         if end <= pos:
             continue
-        m = match_at_words(TRIGGER_RE, text, tokens, max(pos, start - 3), start,
+        m = match_at_words(TRIGGER_RE, text, starts, max(pos, start - 3), start,
                            min(size, end + 60))
         if m is None or m.end() <= start:
             continue

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .words import WordFilter, match_at_words
+from .words import WordFilter, match_at_words, token_starts
 
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(calendar.month_name):
@@ -223,6 +223,7 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
         return [x for x in map(_from_match, DATE_RE.finditer(text)) if x is not None]
     found: list[DateMention] = []
     pos, size = 0, len(text)
+    starts = token_starts(tokens)
     for start, end, _word in _DATE_HINTS.select(tokens):
         if end <= pos:
             continue
@@ -230,7 +231,7 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
         while True:
             # A weekday match may start at the space before the name ("\s*Monday"):
             # tried at the name instead, it gives the same mention.
-            m = match_at_words(DATE_RE, text, tokens, window, start, min(size, end + 32))
+            m = match_at_words(DATE_RE, text, starts, window, start, min(size, end + 32))
             if m is None:
                 break
             if m.end() <= start:

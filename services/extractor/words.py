@@ -73,13 +73,17 @@ def _remembered(known: dict, compute: Callable, tokens: list[Token]) -> list:
     return list(map(known.__getitem__, words))
 
 
-def match_at_words(pattern: Pattern[str], text: str, tokens: list[Token], first: int,
+def token_starts(tokens: list[Token]) -> list[int]:
+    """Where each token starts."""
+    return _words(tokens)[2]
+
+
+def match_at_words(pattern: Pattern[str], text: str, starts: list[int], first: int,
                    last: int, endpos: int) -> Match[str] | None:
     """`pattern.search(text, first, endpos)` when that match starts at or before `last`,
     else None, for a pattern whose matches start at a word boundary before a letter or
     digit (so at a token start): only token starts are tried, and a word with no match
-    around it is not searched to the end of its window."""
-    starts = _words(tokens)[2]
+    around it is not searched to the end of its window (`starts`: `token_starts`)."""
     index, count = bisect_left(starts, first), len(starts)
     while index < count and starts[index] <= last:
         m = pattern.match(text, starts[index], endpos)
