@@ -12,6 +12,7 @@ ABBREVIATIONS = frozenset({
     "dec", "no", "vs", "inc", "ltd", "co", "corp", "dept", "est", "fig", "h.e", "hon", "mt",
     "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m", "i.e", "e.g", "etc",
 })
+_LONGER = max(map(len, ABBREVIATIONS)) + 1
 # A sentence ends at end punctuation before a capital ("said. / Getty Images The" skips
 # a photo credit), at a line break, or before a glued link title. The pattern opens with
 # one character class, so the scan skips every other character at C speed.
@@ -32,8 +33,13 @@ class Sentence(NamedTuple):
     paragraph: int
 
 
-def _is_abbreviation(text: str, cut: int) -> bool:
-    m = _WORD_BEFORE_RE.search(text, max(0, cut - 12), cut)
+def _is_abbreviation(text: str, punct: int, cut: int) -> bool:
+    """Whether the boundary from `punct` to `cut` follows an abbreviation or an initial."""
+    window = max(0, cut - 12)
+    if punct - window >= _LONGER and text[punct] in ".!?" and \
+            text[punct - _LONGER:punct].isalnum():
+        return False    # a word longer than every abbreviation (checked without a search)
+    m = _WORD_BEFORE_RE.search(text, window, cut)
     if not m:
         return False
     word = m.group(1).lower().rstrip(".")
@@ -46,12 +52,14 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     start, paragraph = 0, 0
     for m in _BOUNDARY_RE.finditer(text):
-        if m.group() != "\n" and _is_abbreviation(text, m.end()):
-            continue
-        end = m.start() + len(m.group().rstrip())
-        _append(text, sentences, start, end, paragraph)
-        if m.group() == "\n":
+        boundary = m.group()
+        if boundary == "\n":
+            _append(text, sentences, start, m.start(), paragraph)
             paragraph += 1
+        elif _is_abbreviation(text, m.start(), m.end()):
+            continue
+        else:
+            _append(text, sentences, start, m.start() + len(boundary.rstrip()), paragraph)
         start = m.end()
     _append(text, sentences, start, len(text), paragraph)
     return sentences
