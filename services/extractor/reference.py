@@ -20,8 +20,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, pairwise
-from operator import or_
+from itertools import compress
 from pathlib import Path
 
 from .words import WordMap
@@ -258,12 +257,15 @@ class Reference:
             tokens = tokenize(text)
         folded = _FOLDED.convert_all(tokens)
         found: list[Mention] = []
-        covered = 0
-        starts = map(or_, map(self._one_word.__contains__, folded),
-                     map(self._two_words.__contains__, pairwise([*folded, ""])))
-        for i in compress(range(len(folded)), starts):
+        covered, count = 0, len(folded)
+        one_word, two_words = self._one_word, self._two_words
+        for i in compress(range(count), map(self._index.__contains__, folded)):
             if i < covered:
                 continue
+            first = folded[i]
+            if first not in one_word and (
+                    first, folded[i + 1] if i + 1 < count else "") not in two_words:
+                continue    # no name of one word, and none goes on with the next token
             length, hits = _match_at(text, tokens, folded, i, self._by_size[folded[i]])
             if not hits:
                 continue
