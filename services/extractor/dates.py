@@ -67,6 +67,7 @@ _PATTERNS: list[tuple[str, str]] = [
 # The leading \b makes the scan skip mid-word positions at once (speed).
 DATE_RE = re.compile(r"\b(?:" + "|".join(f"(?P<k_{name}>{pattern})" for name, pattern in _PATTERNS)
                      + ")", re.IGNORECASE)
+_RANGED_RE = re.compile(r"\d\s*(?:-|–|to|and)\s*\d")
 # A weekday or a month name must be capitalised to count ("may" is a verb).
 _CAPITALISED_GROUPS = ("m1", "m2", "m4", "wd")
 
@@ -141,14 +142,14 @@ def _from_match(m: re.Match[str]) -> DateMention | None:
         day = int(m["d1"])
         if not 1 <= day <= 31:
             return None
-        ranged = bool(re.search(r"\d\s*(?:-|–|to|and)\s*\d", m.group(0)))
+        ranged = bool(_RANGED_RE.search(m.group(0)))
         year = int(m["y1"]) if m["y1"] else None
         return DateMention(start, end, "absolute", year, _month(m["m1"]), day, ranged=ranged)
     if kind == "k_dmy":
         day = int(m["d2"])
         if not 1 <= day <= 31:
             return None
-        ranged = bool(re.search(r"\d\s*(?:-|–|to|and)\s*\d", m.group(0)))
+        ranged = bool(_RANGED_RE.search(m.group(0)))
         year = int(m["y2"]) if m["y2"] else None
         return DateMention(start, end, "absolute", year, _month(m["m2"]), day, ranged=ranged)
     if kind == "k_nth":

@@ -107,6 +107,7 @@ _FUTURE_BEFORE_RE = re.compile(
 # "two visits a month", "31 events within 48 hours": a rate or one trip, not a record.
 _RATE_AFTER_RE = re.compile(r"^\s*(?:a|per|each|every)\s+(?:day|week|month|year)\b|"
                             r"^\s*(?:in|within)\s+\S+\s+(?:hours|days)\b", re.IGNORECASE)
+_HALF_BEFORE_RE = re.compile(r"\bhalf (?:a )?$", re.IGNORECASE)
 _AVERAGE_RE = re.compile(r"\b(?:on average|an average of)\b", re.IGNORECASE)
 _RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
 
@@ -320,7 +321,7 @@ class _ArticleReader:
         qualifier = _QUALIFIERS[qual["qual"].lower()] if qual else "exact"
         if _FUTURE_BEFORE_RE.search(text, window, count_start):
             return []
-        if re.search(r"\bhalf (?:a )?$", text[max(0, start - 7):start], re.IGNORECASE):
+        if _HALF_BEFORE_RE.search(text[max(0, start - 7):start]):
             value //= 2  # "half a dozen"
         if _TOTAL_BEFORE_RE.search(text, window, count_start):
             # The list a total closes: the types not counted before it in the sentence.
