@@ -28,6 +28,8 @@ from .words import WordMap
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 TOKEN_RE = re.compile(r"[^\W_]+")
+# The same tokens in a text without "_", found a little faster.
+_WORD_RUN_RE = re.compile(r"\w+")
 # Particles that start a name variant in lower case ("von der Leyen", "bin Salman").
 LOWER_PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "al", "bin", "ibn", "el",
                              "du", "dos", "das", "la", "le"})
@@ -47,7 +49,8 @@ _FOLDED = WordMap(lambda word: word.lower() if word.isascii() else fold(word))
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
     """Word tokens as (start, end, word); one pass shared by every finder."""
-    return [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    pattern = TOKEN_RE if "_" in text else _WORD_RUN_RE
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
 
 
 def _parse_date(value: str | None) -> dt.date | None:
