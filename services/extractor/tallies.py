@@ -533,11 +533,11 @@ def _period(text: str, start: int, end: int, publication: dt.date | None,
     """The period a sentence states for its counts (the first at `first_count`), if any."""
     sentence = text[start:end]
     counted = first_count is not None
+    dates = find_dates(sentence)
     if publication is not None:
-        ranged = _range_period(sentence, publication, office_start, start, counted)
+        ranged = _range_period(sentence, dates, publication, office_start, start, counted)
         if ranged:
             return ranged
-    dates = find_dates(sentence)
     month = _month_before(dates, (first_count or end) - start, publication)
     if month:
         return month
@@ -555,8 +555,8 @@ def _period(text: str, start: int, end: int, publication: dt.date | None,
     return None
 
 
-def _range_period(sentence: str, publication: dt.date, office_start: OfficeStart,
-                  offset: int, counted: bool) -> str | None:
+def _range_period(sentence: str, dates: list[DateMention], publication: dt.date,
+                  office_start: OfficeStart, offset: int, counted: bool) -> str | None:
     today = publication.isoformat()
     m = _PAST_YEARS_RE.search(sentence)
     if m:
@@ -566,7 +566,7 @@ def _range_period(sentence: str, publication: dt.date, office_start: OfficeStart
         return f"{_years_before(publication, years).isoformat()}/{today}"
     if _PANDEMIC_RE.search(sentence):
         return f"2020-01-01/{today}"
-    for mention in find_dates(sentence):
+    for mention in dates:
         # "since 2018" only where counted: "the first summit since 2018" sets no period.
         if counted and mention.kind == "year" and \
                 sentence[max(0, mention.start - 6):mention.start].lower() == "since ":
