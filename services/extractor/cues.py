@@ -27,9 +27,10 @@ TRIGGER_RE = re.compile(
     r"felicitation\w*|wrote|written|sympath(?:y|ies)|greetings)\b)"
     r"|(?P<speech>\b(?:speech|speeches|address(?:ed|es|ing)?|remarks|lecture|"
     r"spoke at|speaking at|speaks at|speak at)\b)"
-    r"|(?P<meeting>\b(?:met|meet|meets|meeting|meetings|visit(?:s|ed|ing)?|hosted|hosts|"
+    r"|(?P<meeting>\b(?:met|meet|meets|meeting|meetings|visit(?:s|ed|ing)?|host(?:s|ed|ing)?|"
     r"received|receives|greeted|greets|welcomed|welcomes|summit|summits|sidelines?|"
-    r"face-to-face|in person|in-person|dinner|lunch|luncheon|banquet|shak(?:es|ing) hands|"
+    r"face-to-face|in person|in-person|dinner|lunch|luncheon|banquet|breakfast|"
+    r"shak(?:es|ing) hands|"
     r"shook hands|tete-a-tete|tête-à-tête)\b)"
     r"|(?P<consult>\b(?:spoke|speak|speaks|speaking|talked|talk|talks|discussed|discuss|"
     r"discussion|discussions|conversation|conversations|consultations?|exchanged views|"
@@ -44,7 +45,7 @@ TRIGGER_STEMS = frozenset([
     "tele", "dial", "vide", "virt", "onli", "web", "webi", "webc", "sent", "send", "cong",
     "cond", "writ", "mess", "lett", "feli", "wrot", "symp", "gree", "spee", "addr", "rema",
     "lect", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
-    "face", "pers", "dinn", "lunc", "banq", "shak", "shoo", "tete", "tête", "talk", "disc",
+    "face", "pers", "dinn", "lunc", "banq", "brea", "shak", "shoo", "tete", "tête", "talk", "disc",
     "conv", "cons", "exch", "inte", "roun", "hold", "held"])
 _TRIGGER_WORDS = WordFilter(lambda word: word[:4].lower() in TRIGGER_STEMS)
 

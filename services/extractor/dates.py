@@ -55,8 +55,17 @@ _PATTERNS: list[tuple[str, str]] = [
      + _MONTH.format(g="m4") + r"(?:\s+(?:of\s+)?(?:" + _YEAR.format(g="y4")
      + r"|(?P<m4rel>this|last|next)\s+year))?"),
     ("weekday", r"\b(?P<wmod>last|next|this|on|coming)?\s*" + _WEEKDAY.format(g="wd")),
+    # ", a day after he held talks": the clause's event lies that many days before.
+    ("shiftconj", r"(?<=,\s)(?P<sc>(?:a|one|two|three|four|five|six) days? (?:after|before))"
+     r"(?=\s+(?:he|she|they|it|[A-Z]))"),
+    # "a day earlier", "the next day", "later in the day": days from the date told before.
+    ("shift", r"\b(?P<sh>(?:a|one|two|three|four|five|six|a few|several) days? "
+     r"(?:earlier|later|before|after|previously)|the (?:previous|next|following) day|"
+     r"the day (?:before|after)|(?:earlier|later) (?:in the|that) day|later that day|"
+     r"(?:on )?the same day|that same day)\b(?=\s*(?:[,.;)]|$|(?:in|at|on|when|and|to|for|"
+     r"with|he|she|they)\b))"),
     ("relday", r"\b(?P<rd>today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening)|"
-     r"earlier (?:in the|this) day|later in the day|the day before yesterday)\b"),
+     r"earlier this day|the day before yesterday)\b"),
     ("relper", r"\b(?P<rp>(?:earlier |later )?(?:this|last|next|past|previous|coming) "
      r"(?:week|month|year)|(?:earlier|later) this (?:week|month|year)|"
      r"in the coming days|recently)\b"),
@@ -86,7 +95,7 @@ class DateMention:
 
     start: int
     end: int
-    kind: str                 # absolute | month | year | weekday | relday | relper | nth
+    kind: str                 # absolute | month | year | weekday | relday | relper | nth | shift
     year: int | None = None
     month: int | None = None
     day: int | None = None
@@ -131,6 +140,18 @@ def _relper(phrase: str, start: int, end: int) -> DateMention:
     return DateMention(start, end, "relper", unit=unit, offset=offset)
 
 
+def _shift(phrase: str, start: int, end: int, sign: int) -> DateMention:
+    """Days from the date told before: "a day earlier" -1, "two days later" +2; `sign` -1
+    turns a conjunction around ("X on Tuesday, a day after he met Y": Y on Monday)."""
+    words = phrase.lower().split()
+    count = 0 if "same" in words or (words[-1] == "day" and words[0] in ("earlier", "later")) \
+        else NUMBER_WORDS.get(words[0], 1) if words[0] != "the" else 1
+    if words[0] == "a" and words[1] == "few":
+        count = 3
+    later = any(w in ("later", "after", "next", "following") for w in words)
+    return DateMention(start, end, "shift", offset=sign * (count if later else -count))
+
+
 def _from_match(m: re.Match[str]) -> DateMention | None:
     start, end = m.span()
     kind = m.lastgroup or ""
@@ -161,6 +182,10 @@ def _from_match(m: re.Match[str]) -> DateMention | None:
         return DateMention(m.start("wd"), end, "weekday", weekday=WEEKDAYS[m["wd"].lower()],
                            offset={"last": -1, "next": 1, "coming": 1}.get(
                                (m["wmod"] or "").lower(), 0))
+    if kind == "k_shift":
+        return _shift(m["sh"], start, end, 1)
+    if kind == "k_shiftconj":
+        return _shift(m["sc"], start, end, -1)
     if kind == "k_relday":
         return _relday(m["rd"], start, end)
     if kind == "k_relper":
@@ -282,7 +307,8 @@ def resolve(mention: DateMention, anchor: dt.date | None,
         return (day.isoformat(), "day") if day else (None, "unknown")
     if kind == "weekday":
         return _resolve_weekday(mention, anchor, future).isoformat(), "day"
-    if kind == "relday":
+    if kind in ("relday", "shift"):
+        # A shift is resolved against the date told before (the caller's anchor).
         return (anchor + dt.timedelta(days=mention.offset)).isoformat(), "day"
     return _resolve_period(mention, anchor)
 

@@ -29,6 +29,7 @@ CLAUSE_BREAK_RE = re.compile(
     # Every break starts at punctuation or a space: the lookahead skips other positions fast.
     r"(?=[;,.\s])(?:;\s|\s+but\s+|"
     r",\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
+    r",\s+(?=(?:a|one|two|three|four|five|six) days? (?:after|before)\s)|"
     r"\s+following\s+|,?\s+followed by\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
@@ -36,7 +37,11 @@ CLAUSE_BREAK_RE = re.compile(
     r"\.(?<![A-Z]\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)(?<!Jr\.)\s+|\s+—\s+|\s+-\s+(?=[A-Z])|"
     # A comma splice: a new subject with its own verb ("..., Russian Minister X will be").
     r"(?P<splice>,\s+(?=(?:[A-Z][\w’'.-]*\s+){2,6}(?:will|would|is|was|has|had|also)\s)))")
-LOCATION_RE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+|\bhere\b|\bvisiting\b")
+LOCATION_RE = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+|\bhere\b|\bvisiting\b|"
+    # "will travel to Ankara for talks": the talks are where the traveller goes.
+    r"\b(?:travel\w*|fl(?:y|ies|ew)|head(?:s|ed|ing)?|arriv\w*|trip|journey)\s+to\s+"
+    r"(?:the\s+)?[A-Z]")
 REMOTE_ARTICLE_RE = re.compile(
     r"\b(?:phone|telephone|video|virtual(?:ly)?|online|videoconferenc\w*)\b", re.IGNORECASE)
 HEADLINE_END_RE = re.compile(r"[.!?\"”’:]\s*$")
@@ -50,7 +55,8 @@ DEFINITE_BEFORE_RE = re.compile(
     r"\b(?:the|this|that|their|its|our)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # Words that set the scene of a trigger rather than state it ("on the sidelines").
 CONTEXT_TRIGGER_BEFORE_RE = re.compile(
-    r"\b(?:during|after|before|ahead of|at|on|following|in)\s+(?:the|his|her|their|a)?\s*"
+    r"\b(?:during|after|before|ahead of|at|on|following|in|(?:sidelines?|margins?) of)\s+"
+    r"(?:the|his|her|their|a)?\s*"
     r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 CONTEXT_TRIGGER_WORDS = frozenset({"sidelines", "sideline", "in person", "in-person",
                                    "face-to-face"})
@@ -83,11 +89,17 @@ IN_PERSON_ARTICLE_RE = re.compile(
 NOT_PHONE_CALL_RE = re.compile(r"\s+(?:for|to|upon|on|out|off)\b|-", re.IGNORECASE)
 VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORECASE)
 SO_CALLED_RE = re.compile(r"so-$|so $", re.IGNORECASE)
-INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:\w+\s+){0,4}to\s+(?:visit|attend|come)\b|"
+INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:[\w.’'-]+\s+){0,7}to\s+(?:visit|attend|come)\b|"
                              r"\binvitation to (?:visit|attend|come)\b", re.IGNORECASE)
+# "held a video conference with", "during a video call": the medium names the encounter.
+VIDEO_EVENT_RE = re.compile(
+    r"\b(?:(?:video|virtual|online)[\s-]+(?:conference|call|chat|link|summit|meeting|talks|"
+    r"session|conversation)|videoconferenc\w*|teleconferenc\w*|video-conferenc\w*)",
+    re.IGNORECASE)
 VIDEO_MESSAGE_RE = re.compile(r"\bvideo (?:message|address|speech|remarks)\b", re.IGNORECASE)
-HOST_RE = re.compile(r"\b(?:hosted|hosts|received|receives|welcomed|welcomes|greeted)\b",
-                     re.IGNORECASE)
+HOST_RE = re.compile(
+    r"\b(?:host|hosted|hosts|hosting|received|receives|welcomed|welcomes|greeted)\b",
+    re.IGNORECASE)
 THIRD_PLACE_RE = re.compile(r"\bsidelines?\b|\bon the margins\b", re.IGNORECASE)
 # "his third time to speak at the forum": an ordinal of an event told, not a plan.
 ORDINAL_TIME_RE = re.compile(r"\b(?:is|was|be)\s+(?:\w+\s+){0,2}time to\b", re.IGNORECASE)
@@ -126,6 +138,34 @@ EVENT_NOUN_RE = re.compile(r"\b(?:Meeting|Summit|Session|Assembly|Forum|Conferen
                            r"Dialogue|Council|Ceremony|Celebration|Symposium)\b")
 # "he"/"she" as a word; written to open with a character class (a fast scan).
 SUBJECT_PRONOUN_RE = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])e|(?<=[Ss])he)\b")
+# Words that deny the event just before its trigger ("had no intention of meeting").
+NEGATED_BEFORE_RE = re.compile(
+    r"(?:\b(?:not|never|no|nor|neither|without)|n[’']t)\s+(?!only\b|just\b)"
+    r"(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+NEGATED_AFTER_RE = re.compile(
+    r"[^.;]{0,70}?\b(?:is|was|were|are|has been|have been|had been|will be|would be)\s+"
+    r"(?:not|never)\s+(?:(?:being\s+)?(?:planned|scheduled|expected|envisaged|prepared)|"
+    r"on the agenda|(?:going|likely) to (?:happen|take place))\b", re.IGNORECASE)
+# Words around a one-word name that make it part of a place's name.
+PLACE_AFTER_RE = re.compile(
+    r"[\s-]+(?:Palace|Hall|House|Square|Street|Avenue|Road|Bridge|Airport|University|Mosque|"
+    r"Cathedral|Stadium|Hotel|Centre|Center|Park|Island|Islands|Province|Port|Bay|Gate|Tower|"
+    r"Building|Institute|Foundation|Prize|Award|Doctrine|es|el)\b")
+PLACE_BEFORE_RE = re.compile(r"[a-z,]\s+The\s+$")
+# A one-word name followed by another capitalised word that names no one known.
+NAME_GOES_ON_RE = re.compile(
+    r" (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December|On|In|At|"
+    r"And|The|But|As|For|With|To|On|During|After|Before|After|Jr|Sr)\b)([A-Z][a-z]+)\b")
+ACCEPTED_RE = re.compile(r"\baccept(?:ed|s|ing)?\s+(?:an|the|his|her|their)\s+invitation",
+                         re.IGNORECASE)
+SEPARATE_RE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)
+SCENE_SUMMIT_RE = re.compile(r"\b(?:sidelines?|margins?) of (?:the |a |an )?(?:[\w-]+ ){0,5}"
+                             r"summit\b", re.IGNORECASE)
+# "to visit Kyiv and Moscow ... to meet Zelensky and Putin": one meeting per place.
+MULTI_VISIT_RE = re.compile(r"\bvisit(?:s|ed|ing)?\s+(?:to\s+)?(?:the\s+)?[A-Z][\w-]+"
+                            r"(?:\s+[A-Z][\w-]+)?(?:\s*,\s*[A-Z][\w-]+)*\s+and\s+(?:the\s+)?"
+                            r"[A-Z]")
 SUMMIT_RE = re.compile(r"\bsummit\b", re.IGNORECASE)
 REMARKS_RE = re.compile(r"\bremarks\b")
 TALKS_RE = re.compile(r"\b(?:talks|negotiations)\b")
@@ -387,10 +427,34 @@ class Engine:
         if dated:
             self._last_mention = (dated[-1], index)
         if usable:
-            value, precision = resolve(usable[-1], self._year_anchor(usable[-1], anchor))
+            value, precision = self._resolve(s, usable[-1], anchor, last_date)
             if value:
                 last_date = (value, precision, index)
         return events, last_date
+
+    def _resolve(self, s: _Sentence, mention: DateMention, anchor: dt.date | None,
+                 last_date: tuple[str | None, str, int] | None,
+                 future: bool = False) -> tuple[str | None, str]:
+        """`resolve`, with a shift ("a day earlier") counted from the day told before it:
+        an earlier date of the sentence, else the last one of the text before."""
+        if mention.kind != "shift":
+            return resolve(mention, self._year_anchor(mention, anchor), future)
+        base: dt.date | None = None
+        for before in reversed([d for d in s.dates if d.start < mention.start]):
+            if before.kind != "shift":
+                value, precision = resolve(before, self._year_anchor(before, anchor), future)
+                if value and precision == "day":
+                    base = _to_date(value)
+                    break
+        last = self._last_mention
+        if base is None and last is not None and last[0].kind != "month":
+            value, precision = resolve(last[0], self._year_anchor(last[0], anchor), future)
+            base = _to_date(value) if value and precision == "day" else None
+        if base is None and last_date and last_date[0] and last_date[1] == "day":
+            base = _to_date(last_date[0])
+        if base is None:
+            return None, "unknown"      # no day told before: left to the context rules
+        return resolve(mention, base, future)
 
     def _year_anchor(self, mention: DateMention, anchor: dt.date | None) -> dt.date | None:
         """Day-months without a year take the year the article is about, if it names one."""
@@ -469,7 +533,8 @@ class Engine:
         actors: list[Actor] = []
         mentions = s.mentions
         for mention in mentions:
-            if mention.kind != "person":
+            if mention.kind != "person" or (mention.form == "short"
+                                            and _not_the_person(text, mention, mentions)):
                 continue
             hint = _title_before(s.titles, mention.start, text)
             actor = self.resolver.person_actor(mention, on, ctx, hint)
@@ -540,7 +605,8 @@ class Engine:
         triggers = [m for m in triggers if (several or not _counted(text, c_start, m))
                     and not (m.group().lower() in ("meet", "meets")
                              and MEET_NOT_PERSON_RE.match(text, m.end()))]
-        if INVITE_VISIT_RE.search(clause_text):
+        accepted = ACCEPTED_RE.search(clause_text)
+        if INVITE_VISIT_RE.search(clause_text) and not accepted:
             triggers = [m for m in triggers if m.lastgroup != "meeting"
                         or not m.group().lower().startswith("visit")]
         kinds = {m.lastgroup for m in triggers} - {"invite"}
@@ -556,6 +622,8 @@ class Engine:
                 cues.NOT_EVENT_BEFORE_RE.search(text, max(c_start, pos - 50), pos)
                 for pos in {triggers[0].start(), first}):
             return None
+        if _negated(text, c_start, c_end, main):
+            return None     # "had no plans to talk to", "a meeting ... was not planned"
         if event_type == "meeting" and self._visit_without_host(text, s, triggers, actors):
             return None
         clause_actors = [a for a in actors if c_start <= a.start < c_end]
@@ -569,6 +637,8 @@ class Engine:
             return None
         # Status and reference back are read only for a clause with parties (most have none).
         status = _status(text, c_start, first, clause_text)
+        if accepted and event_type == "meeting" and c_start + accepted.start() < first:
+            status = "planned"      # "accepted an invitation to visit Beijing"
         if triggers[0].start() < first and status == "occurred":
             # "will have a number of meetings, including on the sidelines of ...".
             status = _status(text, c_start, triggers[0].start(), clause_text)
@@ -628,8 +698,10 @@ class Engine:
                 # "speech to the 6th Summit of Heads of State of the CELAC": the link
                 # words come before the event's own name.
                 gap = text[word.end():org.start - len(_named_event(text, org))]
-                if FORUM_LINK_RE.fullmatch(gap) or (word.group().lower().startswith("address")
-                                                    and ADDRESS_LINK_RE.fullmatch(gap)):
+                # "spoke at the NATO summit": the link word ends the trigger itself.
+                linked = word.group().lower().startswith("address") or \
+                    word.group().lower().endswith((" at", " to"))
+                if FORUM_LINK_RE.fullmatch(gap) or (linked and ADDRESS_LINK_RE.fullmatch(gap)):
                     return org
         if orgs and not speech:
             return orgs[-1]
@@ -645,6 +717,12 @@ class Engine:
                  sentence_actors: list[Actor], first: int, clause_text: str, ctx: Context,
                  forum: Mention | None, clause_start: int) -> list[list[Actor]]:
         actors = _distinct(clause_actors)
+        pronoun = SUBJECT_PRONOUN_RE.search(text, clause_start, first)
+        if pronoun and actors and len({a.party for a in actors}) < 2 and sentence_actors and \
+                sentence_actors[0].start < clause_start and event_type != "speech" and \
+                sentence_actors[0].party != actors[0].party:
+            # ", a day after he held talks with X": "he" is the sentence's subject.
+            actors = [sentence_actors[0], *actors]
         if len({a.party for a in actors}) < 2 and event_type not in ("speech",):
             wider = _distinct(sentence_actors)
             if len({a.party for a in wider}) > len({a.party for a in actors}):
@@ -665,8 +743,14 @@ class Engine:
             if THANKED_FOR_RE.search(clause_text):
                 subjects, objects = objects, subjects
             actors = subjects + objects
-        group = bool(cues.GROUP_EVENT_RE.search(clause_text))
-        split = bool(cues.SPLIT_EVENT_RE.search(clause_text)) or event_type == "message"
+        separate = bool(SEPARATE_RE.search(clause_text))
+        # "on the sidelines of the NATO summit" sets the scene: no multilateral event.
+        group = not separate and bool(cues.GROUP_EVENT_RE.search(
+            SCENE_SUMMIT_RE.sub(" ", clause_text)))
+        split = separate or bool(cues.SPLIT_EVENT_RE.search(clause_text)) \
+            or event_type == "message" or bool(MULTI_VISIT_RE.search(clause_text))
+        if not separate and HOST_RE.match(text, first):
+            split = False   # "hosted A and B": one gathering
         if split and not group and subjects and objects:
             if len(subjects) == 1 and len({a.party for a in objects}) >= 2:
                 return [[subjects[0], o] for o in objects if o.party != subjects[0].party]
@@ -738,7 +822,7 @@ class Engine:
         if pool:
             best = min(pool, key=lambda d: (_PRECISION_RANK.get(d.kind, 3),
                                             abs(d.start - first) + (0 if d.start > first else 5)))
-            value, precision = resolve(best, self._year_anchor(best, anchor), future)
+            value, precision = self._resolve(s, best, anchor, last_date, future)
             if value:
                 return value, precision, True
         if future:
@@ -753,8 +837,8 @@ class Engine:
         return anchor.isoformat(), "day", False
 
 
-_PRECISION_RANK = {"absolute": 0, "weekday": 0, "relday": 0, "nth": 0, "month": 1, "relper": 2,
-                   "year": 3}
+_PRECISION_RANK = {"absolute": 0, "weekday": 0, "relday": 0, "nth": 0, "shift": 0, "month": 1,
+                   "relper": 2, "year": 3}
 
 _TYPE_GROUPS: dict[str, set[str]] = {
     "phone_call": {"phone"}, "video_meeting": {"video", "meeting", "consult"},
@@ -785,7 +869,8 @@ def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
     if "video" in kinds:
         if "speech" in kinds or (VIDEO_MESSAGE_RE.search(clause_text) and has_forum):
             return "speech" if has_forum else None
-        if kinds & {"meeting", "consult", "message"} or has_forum:
+        if kinds & {"meeting", "consult", "message"} or has_forum or \
+                VIDEO_EVENT_RE.search(clause_text):
             return "video_meeting"
         return None
     if "speech" in kinds and has_forum:
@@ -814,6 +899,24 @@ def _status(text: str, c_start: int, first: int, clause_text: str) -> str:
     if UPCOMING_RE.search(clause_text):
         return "planned"
     return "occurred"
+
+
+def _not_the_person(text: str, mention: Mention, mentions: list[Mention]) -> bool:
+    """A one-word name that is part of another name: a place ("The Hague", "Dar es
+    Salaam", "Al-Salam Palace") or a person missing from the data ("Wang Wenbin")."""
+    if PLACE_AFTER_RE.match(text, mention.end) or PLACE_BEFORE_RE.search(
+            text, max(0, mention.start - 12), mention.start):
+        return True
+    m = NAME_GOES_ON_RE.match(text, mention.end)
+    return m is not None and not any(x.start == m.start(1) for x in mentions)
+
+
+def _negated(text: str, c_start: int, c_end: int, main: re.Match[str]) -> bool:
+    """Whether the clause denies the event ("no plans to meet", "was not planned")."""
+    pos = main.start()
+    if NEGATED_BEFORE_RE.search(text, max(c_start, pos - 45), pos):
+        return True
+    return bool(NEGATED_AFTER_RE.match(text, main.end(), min(c_end, main.end() + 90)))
 
 
 def _counted(text: str, c_start: int, m: re.Match[str]) -> bool:
