@@ -128,6 +128,8 @@ SPLIT_EVENT_RE = re.compile(
 COUNT_BEFORE_RE = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
     r"hundreds?|several|numerous|many|multiple|a number of|a series of|series of)"
+    # "eight hours of talks", "90-minute talks": a duration, not a count.
+    r"(?![\s-]+(?:hours?|minutes?|days?|weeks?)\b)"
     r"(?:\s+[\w-]+){0,3}\s*$", re.IGNORECASE)
 # "Not events": generic statements about communication.
 GENERIC_RE = re.compile(
@@ -140,6 +142,8 @@ GENERIC_RE = re.compile(
 # left to deputies ("consultations at the level of deputies").
 NOT_EVENT_BEFORE_RE = re.compile(
     r"\b(?:(?:was|were) supposed to|(?:was|were) meant to|recall(?:ed|s|ing)?|"
+    # An offer or a demand is not an arranged meeting ("offered to hold talks").
+    r"offer(?:ed|s|ing)? to|call(?:ed|s|ing)? for|"
     r"remember(?:ed|s|ing)?|reminisc\w*)\s+(?:[\w’'-]+\s+){0,4}$", re.IGNORECASE)
 NOT_EVENT_CLAUSE_RE = re.compile(
     r"\b(?:at the level of (?:their |the )?(?:deput|vice)\w*|deputy[- ]level|"

@@ -86,7 +86,10 @@ CONSULT_VERB_RE = re.compile(r"\b(?:spoke|spoken|talked|conversation)\b", re.IGN
 IN_PERSON_ARTICLE_RE = re.compile(
     r"\b(?=[alvtsimfhwg])(?:arrived|arrives|landed|visit(?:s|ed|ing)?|trip|sidelines?|"
     r"in person|in-person|face-to-face|met|hosted|welcomed|greeted)\b", re.IGNORECASE)
-NOT_PHONE_CALL_RE = re.compile(r"\s+(?:for|to|upon|on|out|off)\b|-", re.IGNORECASE)
+NOT_PHONE_CALL_RE = re.compile(
+    # "called him a killer": naming someone, not phoning.
+    r"\s+(?:for|to|upon|on|out|off)\b|-|\s+(?:him|her|them|it|(?-i:[A-Z][\w-]+))\s+(?:a|an)\s",
+    re.IGNORECASE)
 VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORECASE)
 SO_CALLED_RE = re.compile(r"so-$|so $", re.IGNORECASE)
 INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:[\w.’'-]+\s+){0,7}to\s+(?:visit|attend|come)\b|"
@@ -159,6 +162,10 @@ NAME_GOES_ON_RE = re.compile(
     r"And|The|But|As|For|With|To|On|During|After|Before|After|Jr|Sr)\b)([A-Z][a-z]+)\b")
 ACCEPTED_RE = re.compile(r"\baccept(?:ed|s|ing)?\s+(?:an|the|his|her|their)\s+invitation",
                          re.IGNORECASE)
+BILATERAL_RE = re.compile(r"\b(?:bilateral|one-on-one|respective)\b", re.IGNORECASE)
+LIST_GAP_RE = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(?:[\w.’'-]+\s+){0,5}")
+FORUM_EVENT_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:summit|meeting|session|forum|"
+                                  r"conference|assembly|congress|gathering)\b", re.IGNORECASE)
 SEPARATE_RE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)
 SCENE_SUMMIT_RE = re.compile(r"\b(?:sidelines?|margins?) of (?:the |a |an )?(?:[\w-]+ ){0,5}"
                              r"summit\b", re.IGNORECASE)
@@ -628,6 +635,9 @@ class Engine:
             return None
         clause_actors = [a for a in actors if c_start <= a.start < c_end]
         sentence_actors = actors
+        if len({a.party for a in clause_actors}) < 2 and len(actors) > len(clause_actors):
+            # "..., but X did not meet him": no party from a clause that denies its event.
+            sentence_actors = self._actors_outside_denials(text, s, actors, clause)
         if ATTEND_BEFORE_RE.search(text, max(c_start, first - 80), first) and len(
                 {a.party for a in clause_actors if a.via != "group"}) < 2:
             return None     # attending a summit or meeting with no named counterpart
@@ -665,6 +675,17 @@ class Engine:
                     confidence=0.8 if explicit else 0.6, headline=s.headline,
                     anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft))
         return events
+
+    def _actors_outside_denials(self, text: str, s: _Sentence, actors: list[Actor],
+                                clause: tuple[int, int]) -> list[Actor]:
+        """The sentence's actors less those in another clause whose trigger is denied."""
+        denied: list[tuple[int, int]] = []
+        for start, end in _clauses(text, s.span.start, s.span.end):
+            if (start, end) != clause and any(
+                    start <= m.start() < end and _negated(text, start, end, m)
+                    for m in self._triggers):
+                denied.append((start, end))
+        return [a for a in actors if not any(x <= a.start < y for x, y in denied)]
 
     @staticmethod
     def _visit_without_host(text: str, s: _Sentence, triggers: list[re.Match[str]],
@@ -705,6 +726,11 @@ class Engine:
                     return org
         if orgs and not speech:
             return orgs[-1]
+        for org in orgs:
+            # "opened the virtual G20 summit with a speech": the forum named as an event.
+            if speech and (FORUM_EVENT_AFTER_RE.match(text, org.end)
+                           or FORUM_EVENT_AFTER_RE.search(" " + org.text)):
+                return org
         if ctx.forums and (cues.FORUM_ANAPHOR_RE.search(text, clause[0], clause[1])
                            or REMARKS_RE.search(text, clause[0], clause[1])):
             # "addressed the meeting": the latest forum named as an event, else the latest.
@@ -747,11 +773,18 @@ class Engine:
         # "on the sidelines of the NATO summit" sets the scene: no multilateral event.
         group = not separate and bool(cues.GROUP_EVENT_RE.search(
             SCENE_SUMMIT_RE.sub(" ", clause_text)))
-        split = separate or bool(cues.SPLIT_EVENT_RE.search(clause_text)) \
-            or event_type == "message" or bool(MULTI_VISIT_RE.search(clause_text))
+        several_places = bool(MULTI_VISIT_RE.search(clause_text))
+        split = separate or several_places or bool(cues.SPLIT_EVENT_RE.search(clause_text)) \
+            or event_type == "message"
         if not separate and HOST_RE.match(text, first):
             split = False   # "hosted A and B": one gathering
         if split and not group and subjects and objects:
+            # ... but at a summit's sidelines a list is a round of bilateral meetings.
+            listed = objects if len(subjects) == 1 else subjects
+            if event_type == "meeting" and not (separate or several_places) and not (
+                    BILATERAL_RE.search(clause_text) or THIRD_PLACE_RE.search(clause_text)) \
+                    and _plain_list(text, listed):
+                return [actors]     # "met A, B and C in Paris": one gathering
             if len(subjects) == 1 and len({a.party for a in objects}) >= 2:
                 return [[subjects[0], o] for o in objects if o.party != subjects[0].party]
             if len(subjects) >= 2 and len(objects) == 1 and len(
@@ -909,6 +942,13 @@ def _not_the_person(text: str, mention: Mention, mentions: list[Mention]) -> boo
         return True
     m = NAME_GOES_ON_RE.match(text, mention.end)
     return m is not None and not any(x.start == m.start(1) for x in mentions)
+
+
+def _plain_list(text: str, actors: list[Actor]) -> bool:
+    """Whether the actors are named as one list ("A, B and C"), with no "with" or
+    preposition repeated between them ("with A and with B")."""
+    return len(actors) >= 2 and all(
+        LIST_GAP_RE.fullmatch(text, a.end, b.start) for a, b in itertools.pairwise(actors))
 
 
 def _negated(text: str, c_start: int, c_end: int, main: re.Match[str]) -> bool:
