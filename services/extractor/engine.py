@@ -142,6 +142,8 @@ EVENT_NOUN_RE = re.compile(r"\b(?:Meeting|Summit|Session|Assembly|Forum|Conferen
 # "he"/"she" as a word; written to open with a character class (a fast scan).
 SUBJECT_PRONOUN_RE = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])e|(?<=[Ss])he)\b")
 # Words that deny the event just before its trigger ("had no intention of meeting").
+# Written to open with a character class: a fast scan for sentences with no negation.
+NEGATION_WORD_RE = re.compile(r"[nNwW](?<!\w[nNwW])(?:ot|ever|o|or|ithout|either)\b|n[’']t\b")
 NEGATED_BEFORE_RE = re.compile(
     r"(?:\b(?:not|never|no|nor|neither|without)|n[’']t)\s+(?!only\b|just\b)"
     r"(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
@@ -612,7 +614,7 @@ class Engine:
         triggers = [m for m in triggers if (several or not _counted(text, c_start, m))
                     and not (m.group().lower() in ("meet", "meets")
                              and MEET_NOT_PERSON_RE.match(text, m.end()))]
-        accepted = ACCEPTED_RE.search(clause_text)
+        accepted = ACCEPTED_RE.search(clause_text) if "invite" in kinds else None
         if INVITE_VISIT_RE.search(clause_text) and not accepted:
             triggers = [m for m in triggers if m.lastgroup != "meeting"
                         or not m.group().lower().startswith("visit")]
@@ -679,11 +681,16 @@ class Engine:
     def _actors_outside_denials(self, text: str, s: _Sentence, actors: list[Actor],
                                 clause: tuple[int, int]) -> list[Actor]:
         """The sentence's actors less those in another clause whose trigger is denied."""
+        if not NEGATION_WORD_RE.search(text, s.span.start, s.span.end):
+            return actors
         denied: list[tuple[int, int]] = []
+        first = bisect.bisect_left(self._trigger_starts, s.span.start)
+        last = bisect.bisect_left(self._trigger_starts, s.span.end)
+        triggers = self._triggers[first:last]
         for start, end in _clauses(text, s.span.start, s.span.end):
             if (start, end) != clause and any(
                     start <= m.start() < end and _negated(text, start, end, m)
-                    for m in self._triggers):
+                    for m in triggers):
                 denied.append((start, end))
         return [a for a in actors if not any(x <= a.start < y for x, y in denied)]
 
@@ -769,6 +776,8 @@ class Engine:
             if THANKED_FOR_RE.search(clause_text):
                 subjects, objects = objects, subjects
             actors = subjects + objects
+        if (len(subjects) < 2 and len(objects) < 2) or not subjects or not objects:
+            return [actors]     # two parties, or none on one side: nothing to split
         separate = bool(SEPARATE_RE.search(clause_text))
         # "on the sidelines of the NATO summit" sets the scene: no multilateral event.
         group = not separate and bool(cues.GROUP_EVENT_RE.search(
@@ -953,10 +962,13 @@ def _plain_list(text: str, actors: list[Actor]) -> bool:
 
 def _negated(text: str, c_start: int, c_end: int, main: re.Match[str]) -> bool:
     """Whether the clause denies the event ("no plans to meet", "was not planned")."""
-    pos = main.start()
-    if NEGATED_BEFORE_RE.search(text, max(c_start, pos - 45), pos):
+    pos, end = main.start(), min(c_end, main.end() + 90)
+    first = max(c_start, pos - 45)
+    if not NEGATION_WORD_RE.search(text, first, end):
+        return False    # most clauses: no negation word near the trigger at all
+    if NEGATED_BEFORE_RE.search(text, first, pos):
         return True
-    return bool(NEGATED_AFTER_RE.match(text, main.end(), min(c_end, main.end() + 90)))
+    return bool(NEGATED_AFTER_RE.match(text, main.end(), end))
 
 
 def _counted(text: str, c_start: int, m: re.Match[str]) -> bool:
