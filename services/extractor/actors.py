@@ -37,6 +37,22 @@ _NAME_GAP_RE = re.compile(r"^[\s,]*(?:(?:Mr|Mrs|Ms|Dr|H\.E|Sheikh|Sir)\.?\s+)?$"
 _APPOSITION_GAP_RE = re.compile(r"^\s*,\s*(?:the\s+|then\s+|then-)?$")
 
 
+# "the King", "the sultan": a monarch's style, which a president does not bear.
+_MONARCH_STYLES: dict[str, tuple[str, ...]] = {
+    "king": ("king",), "queen": ("queen",), "emir": ("emir", "amir"), "amir": ("emir", "amir"),
+    "sultan": ("sultan",), "emperor": ("emperor",),
+    "monarch": ("king", "queen", "emir", "amir", "sultan", "emperor"),
+}
+
+
+def _styled(ref: Reference, actor: Actor, styles: tuple[str, ...]) -> bool:
+    """Whether the actor holds (or held) an office styled with one of `styles`."""
+    person = ref.person(actor.person) if actor.person else None
+    titles = [o.title.lower() for o in person.offices] if person else []
+    return any(style in t.split() for t in titles for style in styles) or any(
+        style in actor.name.lower().split() for style in styles)
+
+
 @dataclass(slots=True)
 class Actor:
     name: str
@@ -267,8 +283,9 @@ class ActorResolver:
         roles = set(title.roles)
         if roles & {"leader", "counterpart"} or _PLURAL_TITLE_RE.search(title.phrase):
             return []
+        styles = _MONARCH_STYLES.get(title.phrase.lower())
         for actor in reversed(ctx.recent):
-            if actor.role in roles:
+            if actor.role in roles and (styles is None or _styled(ctx.ref, actor, styles)):
                 return [Actor(actor.name, actor.country, actor.org, title.start, title.end,
                               actor.role, actor.person, via="title")]
         return []

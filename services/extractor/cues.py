@@ -103,6 +103,10 @@ GROUP_ANAPHOR_RE = re.compile(
     r"counterparts)\b)|the two|bilateral(?=\s+(?:talks|meetings?|summit|consultations)))\b",
     re.IGNORECASE,
 )
+# A plural subject that is not the parties told before ("EU leaders will hold their ...").
+GENERIC_PLURAL_SUBJECT_RE = re.compile(
+    r"(?<!the )(?<!two )(?<!both )(?<!The )\b(?:leaders|ministers|officials|heads of state|"
+    r"heads of government|governments|diplomats|members|envoys|delegates|negotiators)\b")
 # Words that put the previous sentence's date on this one ("that afternoon").
 CONTINUATION_RE = re.compile(
     r"\b(?:that (?:day|afternoon|morning|evening|night)|later that day|the same day|"
@@ -112,8 +116,9 @@ CONTINUATION_RE = re.compile(
 )
 # A forum named by a common noun ("addressed the meeting"): the last forum named before.
 FORUM_ANAPHOR_RE = re.compile(
-    r"\b(?:the|this) (?:meeting|summit|event|forum|session|conference|assembly|gathering|"
-    r"group|ceremony|dialogue)\b", re.IGNORECASE)
+    # "addressed the General Assembly": one name word may come before the noun.
+    r"\b(?:the|this) (?:[A-Z][a-z]+ )?(?:meeting|summit|event|forum|session|conference|"
+    r"assembly|gathering|group|ceremony|dialogue)\b", re.IGNORECASE)
 # Singular nouns for one multilateral event: every named party joins one record.
 GROUP_EVENT_RE = re.compile(
     r"\b(?:summit|video (?:meeting|conference|call|summit)|videoconference|conference|"

@@ -74,6 +74,11 @@ TALLY_CLAUSE_RE = re.compile(
     r"heads of state|prime ministers|ministers|countries|nations|governments)\s+"
     r"(?:who\s+)?(?:have|had|has|sent|called|met|spoke|congratulated)\b)", re.IGNORECASE)
 RESPECTIVELY_RE = re.compile(r"\b(?:respectively|two|three|four)\b", re.IGNORECASE)
+# "X hosted the meeting", "the talks were hosted by X": the host joins the event told before.
+HOST_JOINS_RE = re.compile(
+    r"\bhost(?:ed|s)\s+(?:the|their|this|that)\s+(?:[\w-]+\s+)?(?:meeting|talks|summit|"
+    r"encounter|gathering)\b|\b(?:meeting|talks|summit|encounter|gathering)\s+(?:was|were)\s+"
+    r"(?:\w+\s+)?hosted\s+by\b", re.IGNORECASE)
 ALSO_ATTENDED_RE = re.compile(r"\b(?:attended|joined|participated|took part)\b", re.IGNORECASE)
 MEET_NOT_PERSON_RE = re.compile(
     r"\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:risks?|challenges?|needs?|demands?|"
@@ -88,7 +93,11 @@ IN_PERSON_ARTICLE_RE = re.compile(
     r"in person|in-person|face-to-face|met|hosted|welcomed|greeted)\b", re.IGNORECASE)
 NOT_PHONE_CALL_RE = re.compile(
     # "called him a killer": naming someone, not phoning.
-    r"\s+(?:for|to|upon|on|out|off)\b|-|\s+(?:him|her|them|it|(?-i:[A-Z][\w-]+))\s+(?:a|an)\s",
+    r"\s+(?:for|to|upon|on|out|off)\b|-|\s+(?:him|her|them|it|(?-i:[A-Z][\w-]+))\s+(?:a|an)\s|"
+    # "called the visit a turning point", "called the talks 'frank'": a verdict on something.
+    r"\s+(?:the|this|that|their|its)\s+(?:[\w-]+\s+){0,2}?(?:visit|talks|meeting|move|deal|"
+    r"decision|attack|trip|summit|agreement|result|election|vote|war|situation|relations?|"
+    r"ties|plan|proposal|remarks|statement)\s+(?:(?:a|an)\s|[\"“‘'])",
     re.IGNORECASE)
 VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORECASE)
 SO_CALLED_RE = re.compile(r"so-$|so $", re.IGNORECASE)
@@ -97,7 +106,7 @@ INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:[\w.’'-]+\s+){0,7}to\s+(?:visit
 # "held a video conference with", "during a video call": the medium names the encounter.
 VIDEO_EVENT_RE = re.compile(
     r"\b(?:(?:video|virtual|online)[\s-]+(?:conference|call|chat|link|summit|meeting|talks|"
-    r"session|conversation)|videoconferenc\w*|teleconferenc\w*|video-conferenc\w*)",
+    r"session|conversation|bilateral)|videoconferenc\w*|teleconferenc\w*|video-conferenc\w*)",
     re.IGNORECASE)
 VIDEO_MESSAGE_RE = re.compile(r"\bvideo (?:message|address|speech|remarks)\b", re.IGNORECASE)
 HOST_RE = re.compile(
@@ -122,6 +131,10 @@ SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told [\w ]{0,12}|announced|reported
 RELATION_BEFORE_RE = re.compile(
     r"\b(?:his|her|their|its)\s+(?:\w+\s+)?(?:predecessors?|successors?|wife|husband|spouse|"
     r"son|daughter|father|mother|brother|sister)\s*,?\s*$", re.IGNORECASE)
+# ", a day after holding talks with X": a clause with no subject of its own.
+SUBJECTLESS_LEAD_RE = re.compile(
+    r"[\s,;—-]*(?:(?:a|one|two|three|four|five|six|a few) (?:days?|weeks?|hours?) )?"
+    r"(?:after|before|while|since|following)\s+(?:[a-z]+ing)\b")
 # Kinds of trigger in a count, strongest medium first, and the event type they give.
 _TALLY_TYPES = (("phone", "phone_call"), ("video", "video_meeting"), ("meeting", "meeting"),
                 ("consult", "consult"))
@@ -157,6 +170,9 @@ PLACE_AFTER_RE = re.compile(
     r"Cathedral|Stadium|Hotel|Centre|Center|Park|Island|Islands|Province|Port|Bay|Gate|Tower|"
     r"Building|Institute|Foundation|Prize|Award|Doctrine|es|el)\b")
 PLACE_BEFORE_RE = re.compile(r"[a-z,]\s+The\s+$")
+# "Salman bin Abdulaziz Al Saud": a family-name particle puts the word inside a longer name.
+NAME_PARTICLE_BEFORE_RE = re.compile(r"(?<![\w-])(?:Al|al|El|el|bin|bint|ibn|Abu|Ould|Ben)"
+                                     r"[\s-]+$")
 # A one-word name followed by another capitalised word that names no one known.
 NAME_GOES_ON_RE = re.compile(
     r" (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
@@ -181,6 +197,12 @@ TALKS_RE = re.compile(r"\b(?:talks|negotiations)\b")
 WORD_RE = re.compile(r"\S*")
 UPCOMING_RE = re.compile(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
                          r"in the coming days|in the future)\b", re.IGNORECASE)
+DUE_BEFORE_RE = re.compile(r"\b(?:due|slated|set|scheduled|expected)\s+(?:for\s+)?$")
+PAST_TRIGGER_RE = re.compile(r"(?i:[a-z-]+ed|met|spoke|held|sent|wrote|took|had)")
+TIMES_AFTER_RE = re.compile(
+    r"(?:\s+(?:by|over the|on the)?\s*[\w-]+){0,2}?\s+(?:several|many|numerous|multiple|"
+    r"countless|a few|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+times\b|"
+    r"\s+(?:repeatedly|regularly|frequently|often)\b", re.IGNORECASE)
 NEXT_WORD_RE = re.compile(r"\s*([\w-]*)")
 PLURAL_WORD_RE = re.compile(r"\b\w+(?:s|es)\b")
 TITLE_GAP_RE = re.compile(r"[\s,]*(?:\w+\.?\s+)?")
@@ -197,6 +219,11 @@ TYPE_INFO: dict[str, tuple[str, str, str]] = {
     "speech": ("010", "STATEMENT", "speech"),
     "message": ("010", "STATEMENT", "written"),
 }
+# Office words in a group phrase ("the two prime ministers") and the role they name.
+GROUP_ROLE_WORDS = (("prime ministers", "head_of_government"), ("premiers", "head_of_government"),
+                    ("foreign ministers", "foreign_minister"), ("top diplomats",
+                                                                "foreign_minister"),
+                    ("presidents", "head_of_state"))
 MEDIUM_RANK = {"consult": 0, "meeting": 1, "video_meeting": 1, "phone_call": 1}
 
 
@@ -542,8 +569,11 @@ class Engine:
         actors: list[Actor] = []
         mentions = s.mentions
         for mention in mentions:
-            if mention.kind != "person" or (mention.form == "short"
-                                            and _not_the_person(text, mention, mentions)):
+            if mention.kind != "person" or (mention.form == "short" and (
+                    _not_the_person(text, mention, mentions)
+                    # A capital's name is the city unless the person was named in full.
+                    or (mention.text in self.ref.capitals
+                        and not any(k in ctx.seen for k in mention.keys)))):
                 continue
             hint = _title_before(s.titles, mention.start, text)
             actor = self.resolver.person_actor(mention, on, ctx, hint)
@@ -661,7 +691,8 @@ class Engine:
         soft = explicit and any(d.kind in ("relday", "relper") for d in s.dates
                                 if clause[0] <= d.start < clause[1])
         grouped = bool(SUMMIT_RE.search(clause_text))
-        joins = anaphoric and bool(ALSO_ATTENDED_RE.search(clause_text))
+        joins = (anaphoric and bool(ALSO_ATTENDED_RE.search(clause_text))) or bool(
+            HOST_JOINS_RE.search(clause_text))
         cameo, mode = _cameo_mode(event_type, clause_text)
         dated = [(date, precision)]
         if several:
@@ -750,7 +781,8 @@ class Engine:
                  sentence_actors: list[Actor], first: int, clause_text: str, ctx: Context,
                  forum: Mention | None, clause_start: int) -> list[list[Actor]]:
         actors = _distinct(clause_actors)
-        pronoun = SUBJECT_PRONOUN_RE.search(text, clause_start, first)
+        pronoun = SUBJECT_PRONOUN_RE.search(text, clause_start, first) or \
+            SUBJECTLESS_LEAD_RE.match(text, clause_start, first)
         if pronoun and actors and len({a.party for a in actors}) < 2 and sentence_actors and \
                 sentence_actors[0].start < clause_start and event_type != "speech" and \
                 sentence_actors[0].party != actors[0].party:
@@ -821,9 +853,15 @@ class Engine:
                   ctx: Context, clause_start: int) -> list[Actor]:
         """Add the other party from context when the clause names only one."""
         parties = {a.party for a in actors}
-        group = cues.GROUP_ANAPHOR_RE.search(clause_text)
-        if group and ctx.last_parties and (actors or group.start() < len(clause_text) // 2):
+        if actors and ctx.last_parties and HOST_JOINS_RE.search(clause_text):
             merged = _distinct(actors + ctx.last_parties)
+            if len({a.party for a in merged}) >= 2:
+                return merged
+        group = cues.GROUP_ANAPHOR_RE.search(clause_text)
+        if group and cues.GENERIC_PLURAL_SUBJECT_RE.search(clause_text, 0, group.start()):
+            group = None    # "EU leaders will hold their summit": another group's "their"
+        if group and ctx.last_parties and (actors or group.start() < len(clause_text) // 2):
+            merged = _distinct(actors + _group_referents(group.group(), ctx))
             if len({a.party for a in merged}) >= 2:
                 return merged
         if not actors:
@@ -938,8 +976,10 @@ def _status(text: str, c_start: int, first: int, clause_text: str) -> str:
         return "planned"
     if cues.WEAK_PLANNED_RE.search(window) and not cues.PAST_VERB_RE.search(window):
         return "planned"
-    if UPCOMING_RE.search(clause_text):
-        return "planned"
+    upcoming = UPCOMING_RE.search(clause_text)
+    if upcoming and not (PAST_TRIGGER_RE.fullmatch(text, first, word_end) and DUE_BEFORE_RE.search(
+            clause_text, max(0, upcoming.start() - 12), upcoming.start())):
+        return "planned"    # "talks next week"; not "discussed elections due later this year"
     return "occurred"
 
 
@@ -947,10 +987,33 @@ def _not_the_person(text: str, mention: Mention, mentions: list[Mention]) -> boo
     """A one-word name that is part of another name: a place ("The Hague", "Dar es
     Salaam", "Al-Salam Palace") or a person missing from the data ("Wang Wenbin")."""
     if PLACE_AFTER_RE.match(text, mention.end) or PLACE_BEFORE_RE.search(
-            text, max(0, mention.start - 12), mention.start):
+            text, max(0, mention.start - 12), mention.start) or NAME_PARTICLE_BEFORE_RE.search(
+            text, max(0, mention.start - 6), mention.start):
         return True
     m = NAME_GOES_ON_RE.match(text, mention.end)
     return m is not None and not any(x.start == m.start(1) for x in mentions)
+
+
+def _group_referents(phrase: str, ctx: Context) -> list[Actor]:
+    """Who "the two prime ministers", "both sides", "they" stand for: the last two actors
+    with the office the phrase names, else the parties of the last event ("the two":
+    its first two parties)."""
+    lowered = phrase.lower()
+    role = next((r for word, r in GROUP_ROLE_WORDS if word in lowered), None)
+    if role is not None:
+        found: list[Actor] = []
+        for actor in reversed(ctx.recent):
+            if actor.role == role and all(a.party != actor.party for a in found):
+                found.insert(0, actor)
+                if len(found) == 2:
+                    return found
+    if lowered.startswith(("the two", "both")):
+        firsts: list[Actor] = []
+        for actor in ctx.last_parties:
+            if all(a.party != actor.party for a in firsts):
+                firsts.append(actor)
+        return firsts[:2]
+    return ctx.last_parties
 
 
 def _plain_list(text: str, actors: list[Actor]) -> bool:
@@ -975,6 +1038,8 @@ def _counted(text: str, c_start: int, m: re.Match[str]) -> bool:
     """A trigger inside a counted phrase ("three phone calls") belongs to a tally."""
     if m.lastgroup not in ("phone", "meeting", "consult", "video", "message", "speech"):
         return False
+    if TIMES_AFTER_RE.match(text, m.end(), m.end() + 40):
+        return True     # "have spoken by phone several times": no one event
     before = text[max(c_start, m.start() - 40):m.start()]
     if not cues.COUNT_BEFORE_RE.search(before):
         return False

@@ -149,6 +149,8 @@ class Reference:
         self.orgs: dict[str, dict] = {}
         self.persons: dict[str, Person] = {}
         self.titles: dict = {}
+        # Capital cities: a one-word name equal to one ("Muscat's policy") is the city.
+        self.capitals: frozenset[str] = frozenset()
         self._index: dict[str, list[_Entry]] = defaultdict(list)
         # Per first token: (size, {tokens: entries}) from the longest size down.
         self._by_size: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
@@ -164,6 +166,8 @@ class Reference:
     def _load(self, data_dir: Path) -> None:
         for row in _read_json(data_dir / "countries.json") or []:
             self.countries[row["iso3"]] = row
+        self.capitals = frozenset(row["capital"] for row in self.countries.values()
+                                  if row.get("capital"))
         for row in _read_json(data_dir / "organisations.json") or []:
             self.orgs[row["code"]] = row
         for row in _read_json(data_dir / "forums.json") or []:
