@@ -24,6 +24,8 @@ TRIGGER_RE = re.compile(
     r"|(?P<message>\b(?:(?:(?:sent|send|sends|sending|congratulatory|condolence|written|video)"
     r"\s+(?:\w+\s+)?)message|messages?(?=\s+(?:to|of)\b)|letter|letters|congratulat\w*|"
     r"condolence\w*|telegram|"
+    # "sent a cable of condolences": the Gulf news agencies' word for a message.
+    r"cables?(?=\s+(?:of|to)\s)|(?<=sent a )cable|(?<=similar )cable|"
     r"felicitation\w*|wrote|written|sympath(?:y|ies)|greetings)\b)"
     r"|(?P<speech>\b(?:speech|speeches|address(?:ed|es|ing)?|remarks|lecture|"
     r"spoke at|speaking at|speaks at|speak at)\b)"
@@ -42,7 +44,7 @@ TRIGGER_RE = re.compile(
 # only windows around these are searched.
 TRIGGER_STEMS = frozenset([
     "canc", "call", "scra", "post", "rule", "refu", "decl", "snub", "invi", "acce", "phon",
-    "tele", "dial", "vide", "virt", "onli", "web", "webi", "webc", "sent", "send", "cong",
+    "tele", "dial", "vide", "virt", "onli", "web", "webi", "webc", "sent", "send", "cong", "cabl",
     "cond", "writ", "mess", "lett", "feli", "wrot", "symp", "gree", "spee", "addr", "rema",
     "lect", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
     "face", "pers", "dinn", "lunc", "banq", "brea", "shak", "shoo", "tete", "tête", "talk", "disc",

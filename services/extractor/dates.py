@@ -56,8 +56,10 @@ _PATTERNS: list[tuple[str, str]] = [
      + r"|(?P<m4rel>this|last|next)\s+year))?"),
     ("weekday", r"\b(?P<wmod>last|next|this|on|coming)?\s*" + _WEEKDAY.format(g="wd")),
     # ", a day after he held talks": the clause's event lies that many days before.
-    ("shiftconj", r"(?<=,\s)(?P<sc>(?:a|one|two|three|four|five|six) days? (?:after|before))"
-     r"(?=\s+(?:he|she|they|it|[A-Z]))"),
+    # "X's visit came a day after his deputy met Y": the same, after "came"/"comes".
+    ("shiftconj", r"(?:(?<=,\s)|(?<=\bcame\s)|(?<=\bcomes\s))"
+     r"(?P<sc>(?:a|one|two|three|four|five|six) days? (?:after|before))"
+     r"(?=\s+(?:he|she|they|it|his|her|their|[A-Z]|[a-z]+ing\b))"),
     # "a day earlier", "the next day", "later in the day": days from the date told before.
     ("shift", r"\b(?P<sh>(?:a|one|two|three|four|five|six|a few|several) days? "
      r"(?:earlier|later|before|after|previously)|the (?:previous|next|following) day|"

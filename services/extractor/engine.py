@@ -29,7 +29,7 @@ CLAUSE_BREAK_RE = re.compile(
     # Every break starts at punctuation or a space: the lookahead skips other positions fast.
     r"(?=[;,.\s])(?:;\s|\s+but\s+|"
     r",\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
-    r",\s+(?=(?:a|one|two|three|four|five|six) days? (?:after|before)\s)|"
+    r",?\s+(?=(?:a|one|two|three|four|five|six) days? (?:after|before)\s)|"
     r"\s+following\s+|,?\s+followed by\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
@@ -199,6 +199,12 @@ UPCOMING_RE = re.compile(r"\b(?:upcoming|next week|next month|later this (?:week
                          r"in the coming days|in the future)\b", re.IGNORECASE)
 DUE_BEFORE_RE = re.compile(r"\b(?:due|slated|set|scheduled|expected)\s+(?:for\s+)?$")
 PAST_TRIGGER_RE = re.compile(r"(?i:[a-z-]+ed|met|spoke|held|sent|wrote|took|had)")
+FIRST_BETWEEN_RE = re.compile(r"\bfirst\s+(?:[\w-]+\s+){0,3}between\s+$", re.IGNORECASE)
+FIRST_SINCE_RE = re.compile(
+    r"\b(?:their|the)\s+first\s+(?:[\w-]+\s+){0,3}?(?:(?:call|conversation|talks|meeting|"
+    r"contact|summit|encounter)s?\s+(?:between\s+(?:the two|them|both)(?:\s+leaders|\s+men)?"
+    r"\s+)?|(?:call|conversation|talks|meeting|contact|summit|encounter)\s+(?:since\s+)?)"
+    r"since\s+(?:early\s+|mid-?|late\s+|the\s+)?$", re.IGNORECASE)
 TIMES_AFTER_RE = re.compile(
     r"(?:\s+(?:by|over the|on the)?\s*[\w-]+){0,2}?\s+(?:several|many|numerous|multiple|"
     r"countless|a few|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+times\b|"
@@ -321,6 +327,7 @@ class Engine:
         last_date: tuple[str | None, str, int] | None = None
         self._year = None
         self._last_mention: tuple[DateMention, int] | None = None
+        self._last_day: dt.date | None = None     # the last day-precise date told
         self._cancelled: list[frozenset[str]] = []
         for index, sentence in enumerate(sentences):
             events, last_date = self._sentence(text, sentence, index, sentences, ctx, anchor,
@@ -466,6 +473,11 @@ class Engine:
             value, precision = self._resolve(s, usable[-1], anchor, last_date)
             if value:
                 last_date = (value, precision, index)
+            for mention in reversed(dated):
+                value, precision = self._resolve(s, mention, anchor, last_date)
+                if value and precision == "day":
+                    self._last_day = _to_date(value)
+                    break
         return events, last_date
 
     def _resolve(self, s: _Sentence, mention: DateMention, anchor: dt.date | None,
@@ -488,6 +500,8 @@ class Engine:
             base = _to_date(value) if value and precision == "day" else None
         if base is None and last_date and last_date[0] and last_date[1] == "day":
             base = _to_date(last_date[0])
+        if base is None and self._last_day is not None:
+            base = self._last_day   # "on Saturday ... last month. A day after ...": the day
         if base is None:
             return None, "unknown"      # no day told before: left to the context rules
         return resolve(mention, base, future)
@@ -699,15 +713,39 @@ class Engine:
             dated = [v for v in (resolve(d, self._year_anchor(d, anchor), status == "planned")
                                  for d in per_date) if v[0]]
         events = []
+        since = self._first_since(text, s, clause, first, anchor, last_date) \
+            if status == "occurred" else None
+        if since is not None and len(parties_lists) == 1:
+            # "their first call since June": a call in June too.
+            dated = [*dated, since]
         for parties in parties_lists:
             for value, value_precision in dated:
                 events.append(Candidate(
-                    event_type, parties, value, value_precision, explicit, status,
+                    event_type, parties, value, value_precision,
+                    explicit or (value, value_precision) == since, status,
                     (s.span.start, s.span.end), [(s.span.start, s.span.end)],
                     rule=f"{event_type}:{_rule_name(triggers)}", cameo=cameo, plover_mode=mode,
                     confidence=0.8 if explicit else 0.6, headline=s.headline,
                     anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft))
         return events
+
+    def _first_since(self, text: str, s: _Sentence, clause: tuple[int, int], first: int,
+                     anchor: dt.date | None, last_date: tuple[str | None, str, int] | None,
+                     ) -> tuple[str, str] | None:
+        """The date of the event a "first ... since" counts from, when the phrase names the
+        same parties ("their first call since June", "the first talks between the two
+        since mid-September"); a first visit "by an Israeli president since 2007" names
+        no one and gives none."""
+        for mention in s.dates:
+            if not clause[0] <= mention.start < clause[1] or mention.start < first:
+                continue
+            m = FIRST_SINCE_RE.search(text, max(clause[0], first - 40), mention.start)
+            if m is None:
+                continue
+            value, precision = self._resolve(s, mention, anchor, last_date)
+            if value and precision in ("day", "month", "year"):
+                return value, precision
+        return None
 
     def _actors_outside_denials(self, text: str, s: _Sentence, actors: list[Actor],
                                 clause: tuple[int, int]) -> list[Actor]:
@@ -854,14 +892,17 @@ class Engine:
         """Add the other party from context when the clause names only one."""
         parties = {a.party for a in actors}
         if actors and ctx.last_parties and HOST_JOINS_RE.search(clause_text):
-            merged = _distinct(actors + ctx.last_parties)
+            merged = _distinct(ctx.last_parties + actors)   # the event's own parties first
             if len({a.party for a in merged}) >= 2:
                 return merged
         group = cues.GROUP_ANAPHOR_RE.search(clause_text)
         if group and cues.GENERIC_PLURAL_SUBJECT_RE.search(clause_text, 0, group.start()):
             group = None    # "EU leaders will hold their summit": another group's "their"
-        if group and ctx.last_parties and (actors or group.start() < len(clause_text) // 2):
-            merged = _distinct(actors + _group_referents(group.group(), ctx))
+        referents = _group_referents(group.group(), ctx) if group else []
+        if referents and (actors or group.start() < len(clause_text) // 2
+                          # "the first talks between the two since June"
+                          or FIRST_BETWEEN_RE.search(clause_text, 0, group.start())):
+            merged = _distinct(actors + referents)
             if len({a.party for a in merged}) >= 2:
                 return merged
         if not actors:
@@ -1007,6 +1048,16 @@ def _group_referents(phrase: str, ctx: Context) -> list[Actor]:
                 found.insert(0, actor)
                 if len(found) == 2:
                     return found
+    if not ctx.last_parties and lowered.startswith(("the two", "both")):
+        # No event told yet ("X and Y signed a pact. The two leaders ..."): the last two
+        # persons named for different parties.
+        named: list[Actor] = []
+        for actor in reversed(ctx.recent):
+            if actor.via == "name" and all(a.party != actor.party for a in named):
+                named.insert(0, actor)
+                if len(named) == 2:
+                    return named
+        return []
     if lowered.startswith(("the two", "both")):
         firsts: list[Actor] = []
         for actor in ctx.last_parties:

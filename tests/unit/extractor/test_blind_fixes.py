@@ -85,3 +85,44 @@ def test_a_family_particle_or_a_capital_is_not_a_one_word_name() -> None:
             "Riyadh on Monday and praised Muscat's role in the region.")
     (event,) = run(text, "2021-07-13")["events"]
     assert parties(event) == {"SAU", "OMN"}
+
+
+def test_a_cable_of_condolences_is_a_message() -> None:
+    text = ("Kuwait's Emir Sheikh Nawaf Al-Ahmad Al-Jaber Al-Sabah sent a cable of condolences "
+            "on Sunday to Turkish President Recep Tayyip Erdogan over the earthquake victims.")
+    (event,) = run(text, "2023-02-07")["events"]
+    assert (event["type"], event["date"]) == ("message", "2023-02-05")
+    assert parties(event) == {"KWT", "TUR"}
+
+
+def test_came_a_day_after_counts_back_from_the_last_day_told() -> None:
+    text = ("Ugandan President Yoweri Museveni received Kenyan President William Ruto in "
+            "Kampala on Friday, a month after the election. Ruto's visit came a day after his "
+            "deputy, Rigathi Gachagua, met Tanzanian President Samia Suluhu Hassan in Dodoma.")
+    events = run(text, "2022-10-10")["events"]
+    dates = {frozenset(parties(e)): e["date"] for e in events}
+    assert dates[frozenset({"UGA", "KEN"})] == "2022-10-07"
+    assert dates[frozenset({"KEN", "TZA"})] == "2022-10-06"
+
+
+def test_the_two_leaders_before_any_event_are_the_last_two_named() -> None:
+    text = ("New Zealand Prime Minister Chris Hipkins and Fijian Prime Minister Sitiveni Rabuka "
+            "signed a partnership statement in Suva on Tuesday. The two leaders had discussed "
+            "it when Hipkins visited Nadi in March.")
+    events = run(text, "2023-06-01")["events"]
+    assert [(e["date"], parties(e)) for e in events] == [("2023-03", {"NZL", "FJI"})]
+
+
+def test_their_first_talk_since_a_month_is_an_event_then() -> None:
+    text = ("French President Emmanuel Macron spoke with Chinese President Xi Jinping by phone "
+            "on Tuesday. It was the first conversation between the two since early March.")
+    events = run(text, "2022-05-11")["events"]
+    assert sorted((e["type"], e["date"]) for e in events) == [
+        ("consult", "2022-03"), ("phone_call", "2022-05-10")]
+
+
+def test_a_first_visit_by_an_unnamed_office_holder_since_a_year_gives_no_event() -> None:
+    text = ("Greek Prime Minister Kyriakos Mitsotakis met Turkish President Recep Tayyip "
+            "Erdogan in Ankara on Monday, the first visit by a Greek premier since 2018.")
+    events = run(text, "2024-05-14")["events"]
+    assert [e["date"] for e in events] == ["2024-05-13"]
