@@ -281,6 +281,8 @@ class Reference:
             keys = tuple(dict.fromkeys(h.key for h in hits if h.kind == kind))
             form = "short" if kind == "person" and all(h.form == "short" for h in hits) \
                 else hits[0].form
+            if form == "short" and _place_not_person(text, tokens[i]):
+                continue
             found.append(Mention(start, end, kind, keys, form, text[start:end]))
             covered = i + length
         return found
@@ -341,6 +343,18 @@ def _match_at(text: str, tokens: list[tuple[int, int, str]], folded: list[str], 
         if hits:
             return size, hits
     return 0, []
+
+
+# A surname that is also a city ("Muscat", "Dar" es Salaam) names the place in a dateline
+# ("MUSCAT, June 1") or after "in"/"near".
+_PLACE_BEFORE_RE = re.compile(r"\b(?:in|near)\s+$")
+
+
+def _place_not_person(text: str, token: tuple[int, int, str]) -> bool:
+    start, _end, word = token
+    if len(word) > 1 and word.isupper():
+        return True
+    return _PLACE_BEFORE_RE.search(text, max(0, start - 6), start) is not None
 
 
 def _case_ok(tokens: list[tuple[int, int, str]], i: int, entry: _Entry) -> bool:
