@@ -150,7 +150,7 @@ GENERIC_RE = re.compile(
 NOT_EVENT_BEFORE_RE = re.compile(
     r"\b(?:(?:was|were) supposed to|(?:was|were) meant to|recall(?:ed|s|ing)?|"
     # An offer or a demand is not an arranged meeting ("offered to hold talks").
-    r"offer(?:ed|s|ing)? to|call(?:ed|s|ing)? for|"
+    r"offer(?:ed|s|ing)? to|call(?:ed|s|ing)? for|(?:ready|willing|prepared) to|"
     r"remember(?:ed|s|ing)?|reminisc\w*)\s+(?:[\w’'-]+\s+){0,4}$", re.IGNORECASE)
 NOT_EVENT_CLAUSE_RE = re.compile(
     r"\b(?:at the level of (?:their |the )?(?:deput|vice)\w*|deputy[- ]level|"

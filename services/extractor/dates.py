@@ -70,6 +70,8 @@ _PATTERNS: list[tuple[str, str]] = [
      r"earlier this day|the day before yesterday)\b"),
     ("relper", r"\b(?P<rp>(?:earlier |later )?(?:this|last|next|past|previous|coming) "
      r"(?:week|month|year)|(?:earlier|later) this (?:week|month|year)|"
+     # "agreed to meet again before the end of the month": this month.
+     r"(?:before|by) the end of (?:the|this) (?:week|month|year)|"
      r"in the coming days|recently)\b"),
     ("year", r"(?<![\d/-])(?:\b(?:in|of|since|during|by|for|from)\s+)"
      r"(?P<y5>(?:19|20)\d\d)(?![\d-])"),

@@ -15,3 +15,17 @@ def test_a_city_after_in_is_no_person() -> None:
             "Salaam on Friday.")
     (event,) = run(text, "2023-03-11")["events"]
     assert parties(event) == {"KEN", "UGA"}
+
+
+def test_meet_again_before_the_end_of_the_month_is_planned_this_month() -> None:
+    text = ("Ethiopian Prime Minister Abiy Ahmed met Kenyan President William Ruto in Nairobi "
+            "on Monday. The two leaders agreed to meet again before the end of the month.")
+    events = run(text, "2023-02-14")["events"]
+    planned = [e for e in events if e["status"] == "planned"]
+    assert [(e["date"], e["precision"]) for e in planned] == [("2023-02", "month")]
+
+
+def test_ready_to_host_is_no_planned_meeting() -> None:
+    text = ("Egyptian Foreign Minister Sameh Shoukry said Cairo remained ready to host Sudanese "
+            "army chief Abdel Fattah al-Burhan.")
+    assert run(text, "2023-06-02")["events"] == []
