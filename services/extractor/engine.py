@@ -905,8 +905,8 @@ class Engine:
             merged = _distinct(actors + referents)
             if len({a.party for a in merged}) >= 2:
                 return merged
-        if not actors:
-            return actors
+        if not actors or (event_type == "message" and UNNAMED_RECIPIENT_RE.search(clause_text)):
+            return actors   # "condolences to the people of Morocco": no named recipient
         resolved = {a.start - clause_start for a in actors if a.via == "pronoun"}
         if any(m.start() not in resolved for m in cues.OTHER_PRONOUN_RE.finditer(clause_text)) \
                 or event_type in ("message",):
@@ -1159,6 +1159,12 @@ def _forum_name(text: str, forum: Mention, mentions: list[Mention], ref: Referen
         return forum.text
     # "... of the CELAC": the organisation's full name reads as the event's name.
     return lead + (ref.org_name(forum.keys[0]) if forum.text.isupper() else forum.text)
+
+
+# A message addressed to no person: its recipient is not some party named before.
+UNNAMED_RECIPIENT_RE = re.compile(
+    r"\bto the (?:people|families|victims|nation|citizens|government|leadership)\b",
+    re.IGNORECASE)
 
 
 def _sender_recipient(text: str, first: int, before: list[Actor],

@@ -29,3 +29,11 @@ def test_ready_to_host_is_no_planned_meeting() -> None:
     text = ("Egyptian Foreign Minister Sameh Shoukry said Cairo remained ready to host Sudanese "
             "army chief Abdel Fattah al-Burhan.")
     assert run(text, "2023-06-02")["events"] == []
+
+
+def test_condolences_to_the_people_take_no_recipient_from_before() -> None:
+    text = ("Jordan's King Abdullah II sent a cable of condolences to Turkish President Recep "
+            "Tayyip Erdogan on Tuesday. Kuwait's Emir Sheikh Nawaf al-Ahmad al-Jaber al-Sabah "
+            "expressed condolences to the people of Turkey.")
+    events = run(text, "2023-02-08")["events"]
+    assert [parties(e) for e in events] == [{"JOR", "TUR"}]
