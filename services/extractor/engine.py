@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from . import cues
 from .actors import Actor, ActorResolver, Context, TitleMatch
 from .dates import DateMention, anchors, find_dates, meta_spans, resolve
-from .reference import Mention, Reference, tokenize
+from .reference import Mention, Reference, fold, tokenize
 from .text import LINK_LEAD_RE, Sentence, split_sentences
 from .words import WordFilter
 
@@ -193,6 +193,10 @@ MULTI_VISIT_RE = re.compile(r"\bvisit(?:s|ed|ing)?\s+(?:to\s+)?(?:the\s+)?[A-Z][
                             r"[A-Z]")
 SUMMIT_RE = re.compile(r"\bsummit\b", re.IGNORECASE)
 REMARKS_RE = re.compile(r"\bremarks\b")
+# The city of a dateline ("ASTANA, Dec 22 (Reuters) -", "Astana, Dec 22"), and how far
+# into the article it places talks that name no other place.
+DATELINE_CITY_RE = re.compile(r"\s*(?:date\s+\S+\s+)?([A-Z][A-Za-z'. -]{1,30}?)\s*(?:,|\(|--|-\s)")
+DATELINE_REACH = 400
 TALKS_RE = re.compile(r"\b(?:talks|negotiations)\b")
 WORD_RE = re.compile(r"\S*")
 UPCOMING_RE = re.compile(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
@@ -303,6 +307,8 @@ class Engine:
         hog = ref.titles.get("leader_is_head_of_government", []) if isinstance(
             ref.titles, dict) else []
         self.resolver = ActorResolver(ref, self.titles, frozenset(hog))
+        self.capitals = {fold(row["capital"]): iso3 for iso3, row in ref.countries.items()
+                         if row.get("capital")}
 
     # ------------------------------------------------------------------ driver
     def run(self, text: str, published: dt.date | None,
@@ -320,6 +326,8 @@ class Engine:
                           if _real_trigger(text, m)]
         self._trigger_starts = [m.start() for m in self._triggers]
         publication, anchor = article_dates or anchors(text, published)
+        city = DATELINE_CITY_RE.match(text)
+        self._dateline_country = self.capitals.get(fold(city.group(1))) if city else None
         sentences = self._sentences(text, spans if spans is not None else split_sentences(text))
         ctx = Context(self.ref)
         in_person_article = _ArticleFlag(text)
@@ -691,6 +699,10 @@ class Engine:
                                       clause_text, ctx, forum, c_start)
         if not parties_lists:
             return None
+        if event_type == "consult" and c_start < DATELINE_REACH and \
+                self._dateline_country is not None and TALKS_RE.search(clause_text) and \
+                any(a.party == self._dateline_country for a in parties_lists[0]):
+            event_type = "meeting"  # "ASTANA - X held talks with Tokayev": in the capital
         # Status and reference back are read only for a clause with parties (most have none).
         status = _status(text, c_start, first, clause_text)
         if accepted and event_type == "meeting" and c_start + accepted.start() < first:

@@ -37,3 +37,19 @@ def test_condolences_to_the_people_take_no_recipient_from_before() -> None:
             "expressed condolences to the people of Turkey.")
     events = run(text, "2023-02-08")["events"]
     assert [parties(e) for e in events] == [{"JOR", "TUR"}]
+
+
+def test_talks_placed_by_the_dateline_in_a_party_capital_are_a_meeting() -> None:
+    text = ("TASHKENT, May 4 (Reuters) - Turkmen President Serdar Berdimuhamedov and Uzbek "
+            "President Shavkat Mirziyoyev held talks on Wednesday. The two leaders last spoke "
+            "by telephone in March.")
+    events = run(text, "2022-05-04")["events"]
+    assert ("meeting", "2022-05-04") in [(e["type"], e["date"]) for e in events]
+
+
+def test_talks_under_a_third_city_dateline_stay_a_consult() -> None:
+    text = ("GENEVA, May 4 (Reuters) - Turkmen President Serdar Berdimuhamedov and Uzbek "
+            "President Shavkat Mirziyoyev held talks on Wednesday. The two leaders last spoke "
+            "by telephone in March.")
+    events = run(text, "2022-05-04")["events"]
+    assert ("consult", "2022-05-04") in [(e["type"], e["date"]) for e in events]
