@@ -100,7 +100,8 @@ NOT_PHONE_CALL_RE = re.compile(
     r"ties|plan|proposal|remarks|statement)\s+(?:(?:a|an)\s|[\"“‘'])",
     re.IGNORECASE)
 VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORECASE)
-SO_CALLED_RE = re.compile(r"so-$|so $", re.IGNORECASE)
+# "so-called", not "also called" (the lookbehind sees before the searched window).
+SO_CALLED_RE = re.compile(r"(?<![a-z])so[- ]$", re.IGNORECASE)
 INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:[\w.’'-]+\s+){0,7}to\s+(?:visit|attend|come)\b|"
                              r"\binvitation to (?:visit|attend|come)\b", re.IGNORECASE)
 # "held a video conference with", "during a video call": the medium names the encounter.
@@ -202,6 +203,10 @@ WORD_RE = re.compile(r"\S*")
 UPCOMING_RE = re.compile(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
                          r"in the coming days|in the future)\b", re.IGNORECASE)
 DUE_BEFORE_RE = re.compile(r"\b(?:due|slated|set|scheduled|expected)\s+(?:for\s+)?$")
+# "called X to discuss the upcoming summit": the coming event is the topic of a past one.
+TOPIC_BEFORE_RE = re.compile(r"\b(?:discuss(?:ed|ing)?|about|on|over|ahead of|regarding|"
+                             r"prepare(?:d)? for|preparations for)\s+(?:the\s+|their\s+|an?\s+)?$",
+                             re.IGNORECASE)
 PAST_TRIGGER_RE = re.compile(r"(?i:[a-z-]+ed|met|spoke|held|sent|wrote|took|had)")
 FIRST_BETWEEN_RE = re.compile(r"\bfirst\s+(?:[\w-]+\s+){0,3}between\s+$", re.IGNORECASE)
 FIRST_SINCE_RE = re.compile(
@@ -1030,8 +1035,11 @@ def _status(text: str, c_start: int, first: int, clause_text: str) -> str:
     if cues.WEAK_PLANNED_RE.search(window) and not cues.PAST_VERB_RE.search(window):
         return "planned"
     upcoming = UPCOMING_RE.search(clause_text)
-    if upcoming and not (PAST_TRIGGER_RE.fullmatch(text, first, word_end) and DUE_BEFORE_RE.search(
-            clause_text, max(0, upcoming.start() - 12), upcoming.start())):
+    if upcoming and not (PAST_TRIGGER_RE.fullmatch(text, first, word_end) and (
+            DUE_BEFORE_RE.search(clause_text, max(0, upcoming.start() - 12), upcoming.start())
+            or (c_start + upcoming.start() > first and TOPIC_BEFORE_RE.search(
+                clause_text, max(0, upcoming.start() - 25), upcoming.start())
+                and not cues.PLANNED_RE.search(clause_text, upcoming.end())))):
         return "planned"    # "talks next week"; not "discussed elections due later this year"
     return "occurred"
 
