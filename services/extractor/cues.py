@@ -22,18 +22,24 @@ TRIGGER_RE = re.compile(
     r"|(?P<video>\b(?:video|videoconferenc\w*|virtual(?:ly)?|online|teleconferenc\w*|"
     r"video-link|via link|web(?:inar|cast))\b)"
     r"|(?P<message>\b(?:(?:(?:sent|send|sends|sending|congratulatory|condolence|written|video)"
-    r"\s+(?:\w+\s+)?)message|messages?(?=\s+(?:to|of)\b)|letter|letters|congratulat\w*|"
+    r"\s+(?:\w+\s+)?)message|messages?(?=\s+(?:to|of|from)\b)|letter|letters|congratulat\w*|"
     r"condolence\w*|telegram|"
     # "sent a cable of condolences": the Gulf news agencies' word for a message.
     r"cables?(?=\s+(?:of|to)\s)|(?<=sent a )cable|(?<=similar )cable|"
     r"felicitation\w*|wrote|written|sympath(?:y|ies)|greetings)\b)"
     r"|(?P<speech>\b(?:speech|speeches|address(?:ed|es|ing)?|remarks|lecture|"
-    r"spoke at|speaking at|speaks at|speak at)\b)"
+    r"spoke at|speaking at|speaks at|speak at|"
+    # "told the 77th session of the General Assembly": a speech to a forum.
+    r"told(?=\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:session|assembly|summit|conference|"
+    r"forum|congress|gathering|General Assembly|Assembly|Summit|Conference|Forum)\b))\b)"
     r"|(?P<meeting>\b(?:met|meet|meets|meeting|meetings|visit(?:s|ed|ing)?|host(?:s|ed|ing)?|"
     r"received|receives|greeted|greets|welcomed|welcomes|summit|summits|sidelines?|"
     r"face-to-face|in person|in-person|dinner|lunch|luncheon|banquet|breakfast|"
     r"shak(?:es|ing) hands|"
-    r"shook hands|tete-a-tete|tête-à-tête)\b)"
+    r"shook hands|tete-a-tete|tête-à-tête|"
+    # "X and Y signed a treaty in Bishkek": signing together puts both in one place.
+    r"signed(?=\s+(?:[\w’'-]+\s+){1,12}?in\s+(?!(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)\b)(?-i:[A-Z])(?!\w*\s+\d)))\b)"
     r"|(?P<consult>\b(?:spoke|speak|speaks|speaking|talked|talk|talks|discussed|discuss|"
     r"discussion|discussions|conversation|conversations|consultations?|exchanged views|"
     r"interacted|round of negotiations|(?:hold|held|holding) (?:\w+ ){0,3}negotiations)\b))",
@@ -46,9 +52,9 @@ TRIGGER_STEMS = frozenset([
     "canc", "call", "scra", "post", "rule", "refu", "decl", "snub", "invi", "acce", "phon",
     "tele", "dial", "vide", "virt", "onli", "web", "webi", "webc", "sent", "send", "cong", "cabl",
     "cond", "writ", "mess", "lett", "feli", "wrot", "symp", "gree", "spee", "addr", "rema",
-    "lect", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
-    "face", "pers", "dinn", "lunc", "banq", "brea", "shak", "shoo", "tete", "tête", "talk", "disc",
-    "conv", "cons", "exch", "inte", "roun", "hold", "held"])
+    "lect", "told", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
+    "face", "pers", "sign", "dinn", "lunc", "banq", "brea", "shak", "shoo", "tete", "tête",
+    "talk", "disc", "conv", "cons", "exch", "inte", "roun", "hold", "held"])
 _TRIGGER_WORDS = WordFilter(lambda word: word[:4].lower() in TRIGGER_STEMS)
 
 

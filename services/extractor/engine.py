@@ -87,6 +87,12 @@ MEET_NOT_PERSON_RE = re.compile(
 YEAR_CONTEXT_RE = re.compile(r"\b(?:in|during|throughout)\s+$", re.IGNORECASE)
 THANKED_FOR_RE = re.compile(r"\bthank\w*\s+(?:[\w.’'-]+\s+){0,4}for (?:his|her|their)\b",
                             re.IGNORECASE)
+# "received Kwape, who conveyed a message from Masisi to Geingob": an envoy carries the
+# message, and the envoy's own meeting with the recipient is an event too.
+CARRIED_MESSAGE_RE = re.compile(
+    r"\b(?:conveyed|conveying|conveys|delivered|delivering|handed(?: over)?|handing(?: over)?|"
+    r"carried|carrying|passed on)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}(?:message|letter)s?\s+"
+    r"from\s+(?P<sender>[^,;]{2,80}?)\s+to\b", re.IGNORECASE)
 CONSULT_VERB_RE = re.compile(r"\b(?:spoke|spoken|talked|conversation)\b", re.IGNORECASE)
 IN_PERSON_ARTICLE_RE = re.compile(
     r"\b(?=[alvtsimfhwg])(?:arrived|arrives|landed|visit(?:s|ed|ing)?|trip|sidelines?|"
@@ -735,7 +741,14 @@ class Engine:
         if since is not None and len(parties_lists) == 1:
             # "their first call since June": a call in June too.
             dated = [*dated, since]
+        carried = _carried_message(c_start, clause_text, parties_lists[0]) if (
+            event_type == "message" and kinds & {"meeting", "consult"}
+            and len(parties_lists) == 1) else None
+        if carried is not None:
+            parties_lists = list(carried)
         for parties in parties_lists:
+            if carried is not None and parties is carried[1]:
+                event_type, cameo, mode = "meeting", *_cameo_mode("meeting", clause_text)
             for value, value_precision in dated:
                 events.append(Candidate(
                     event_type, parties, value, value_precision,
@@ -983,6 +996,22 @@ _TYPE_GROUPS: dict[str, set[str]] = {
     "meeting": {"meeting", "callon", "consult"}, "consult": {"consult"},
     "speech": {"speech", "video"}, "message": {"message"},
 }
+
+
+def _carried_message(c_start: int, clause_text: str, parties: list[Actor],
+                     ) -> tuple[list[Actor], list[Actor]] | None:
+    """For a message an envoy carries: the message's parties (sender and recipient, not
+    the envoy) and those of the envoy's meeting with the recipient (not the sender)."""
+    m = CARRIED_MESSAGE_RE.search(clause_text)
+    if m is None:
+        return None
+    start, end = c_start + m.start("sender"), c_start + m.end("sender")
+    met = [a for a in parties if not start <= a.start < end]
+    envoys = [a for a in met if a.start < c_start + m.start()][-1:]
+    message = [a for a in parties if a not in envoys]
+    if len({a.party for a in met}) < 2 or len({a.party for a in message}) < 2:
+        return None
+    return message, met
 
 
 def _main_trigger(text: str, triggers: list[re.Match[str]], event_type: str) -> re.Match[str]:

@@ -110,7 +110,9 @@ def test_the_two_leaders_before_any_event_are_the_last_two_named() -> None:
             "signed a partnership statement in Suva on Tuesday. The two leaders had discussed "
             "it when Hipkins visited Nadi in March.")
     events = run(text, "2023-06-01")["events"]
-    assert [(e["date"], parties(e)) for e in events] == [("2023-03", {"NZL", "FJI"})]
+    # Signing together in Suva is a meeting too (0.3.3).
+    assert [(e["date"], parties(e)) for e in events] == [("2023-05-30", {"NZL", "FJI"}),
+                                                         ("2023-03", {"NZL", "FJI"})]
 
 
 def test_their_first_talk_since_a_month_is_an_event_then() -> None:
