@@ -60,7 +60,6 @@ def build_tables(app: faust.App, settings: Settings) -> AggregatorTables:
     actor_help = {
         "calls_per_month": "actor|month -> canonical ids of distinct phone calls",
         "events_per_month": "actor|month -> {type: canonical ids}",
-        "channels_per_month": "actor|month -> {channel: canonical ids}",
         "counterparts": "actor|month -> {counterpart: canonical ids}",
         "actor_events": "actor|month -> {canonical id: summary}",
     }
@@ -89,7 +88,7 @@ def build_aggregator_app(settings: Settings, *, web_port: int | None = None) -> 
 
 
 TABLE_NAMES = ("buckets", "canonical_events", "actor_months", "tallies", "calls_per_month",
-               "events_per_month", "channels_per_month", "counterparts", "actor_events")
+               "events_per_month", "counterparts", "actor_events")
 
 
 def internal_topics(settings: Settings) -> dict[str, str]:

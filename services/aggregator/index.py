@@ -13,7 +13,7 @@ from typing import Any
 from services.common.ids import party_code
 
 Record = dict[str, Any]
-ACTOR_TABLES = ("calls_per_month", "events_per_month", "channels_per_month", "counterparts",
+ACTOR_TABLES = ("calls_per_month", "events_per_month", "counterparts",
                 "actor_events")
 
 
@@ -91,8 +91,6 @@ def apply_op(table: str, value: Any, op: dict[str, Any]) -> Any:
         return _with(value or [], cid, present and s["type"] == "phone_call")
     if table == "events_per_month":
         return _with_in(value or {}, [s["type"]], cid, present)
-    if table == "channels_per_month":
-        return _with_in(value or {}, [s["channel"]], cid, present)
     if table == "counterparts":
         return _with_in(value or {}, s["counterparts"], cid, present)
     if table == "actor_events":

@@ -115,7 +115,14 @@ def events_per_month(get: Getter, q: Query) -> list[dict[str, Any]]:
 
 
 def channels_per_month(get: Getter, q: Query) -> list[dict[str, Any]]:
-    return _grouped(get, "channels_per_month", q, "channel")
+    """The channel mix, read from `events_per_month`: an event's type fixes its channel."""
+    channel_of = {kind: codes["channel"] for kind, codes in event_type_codes().items()}
+    merged: dict[tuple[str, str], list[str]] = {}
+    for row in events_per_month(get, q):
+        key = (row["month"], channel_of[row["type"]])
+        merged[key] = sorted(set(merged.get(key, [])) | set(row["canonical_ids"]))
+    return [{"actor": q.actor, "month": month, "channel": channel, "count": len(ids),
+             "canonical_ids": ids} for (month, channel), ids in sorted(merged.items())]
 
 
 def counterparts(get: Getter, q: Query) -> list[dict[str, Any]]:
