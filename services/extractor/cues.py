@@ -37,6 +37,8 @@ TRIGGER_RE = re.compile(
     r"face-to-face|in person|in-person|dinner|lunch|luncheon|banquet|breakfast|"
     r"shak(?:es|ing) hands|"
     r"shook hands|tete-a-tete|tête-à-tête|"
+    # "had a brief exchange at the APEC summit": a word in passing, in one place.
+    r"(?:brief|short|quick)\s+(?:exchange|chat|encounter)|"
     # "X and Y signed a treaty in Bishkek": signing together puts both in one place.
     r"signed(?=\s+(?:[\w’'-]+\s+){1,12}?in\s+(?!(?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December)\b)(?-i:[A-Z])(?!\w*\s+\d)))\b)"
@@ -54,7 +56,8 @@ TRIGGER_STEMS = frozenset([
     "cond", "writ", "mess", "lett", "feli", "wrot", "symp", "gree", "spee", "addr", "rema",
     "lect", "told", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
     "face", "pers", "sign", "dinn", "lunc", "banq", "brea", "shak", "shoo", "tete", "tête",
-    "talk", "disc", "conv", "cons", "exch", "inte", "roun", "hold", "held"])
+    "talk", "disc", "conv", "cons", "exch", "inte", "roun", "hold", "held", "brie", "shor",
+    "quic"])
 _TRIGGER_WORDS = WordFilter(lambda word: word[:4].lower() in TRIGGER_STEMS)
 
 

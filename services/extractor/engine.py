@@ -30,7 +30,12 @@ CLAUSE_BREAK_RE = re.compile(
     r"(?=[;,.\s])(?:;\s|\s+but\s+|"
     r",\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
     r",?\s+(?=(?:a|one|two|three|four|five|six) days? (?:after|before)\s)|"
-    r"\s+following\s+|,?\s+followed by\s+|,\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
+    r"\s+following\s+|,?\s+followed by\s+|"
+    # "warned X that ... would ..., during a video call": the medium is its own clause.
+    r",\s+(?=during\s+an?\s+(?:[\w-]+\s+){0,3}(?:call|conversation|conference)\b)|"
+    # "met X in May, and is due to visit ... again": a plan after a past event.
+    r",\s+and\s+(?=(?:is|are|will be)\s+(?:due|expected|scheduled|set|slated)\s+to\b)|"
+    r",\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
@@ -55,9 +60,9 @@ DEFINITE_BEFORE_RE = re.compile(
     r"\b(?:the|this|that|their|its|our)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # Words that set the scene of a trigger rather than state it ("on the sidelines").
 CONTEXT_TRIGGER_BEFORE_RE = re.compile(
-    r"\b(?:during|after|before|ahead of|at|on|following|in|(?:sidelines?|margins?) of)\s+"
+    r"\b(?:during|after|before|ahead of|at|on|following|in|for|(?:sidelines?|margins?) of)\s+"
     r"(?:the|his|her|their|a)?\s*"
-    r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+    r"(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
 CONTEXT_TRIGGER_WORDS = frozenset({"sidelines", "sideline", "in person", "in-person",
                                    "face-to-face"})
 VISIT_TO_RE = re.compile(r"visit(?:s|ed|ing)?\s+to\s+(?:the\s+)?", re.IGNORECASE)
@@ -84,6 +89,9 @@ MEET_NOT_PERSON_RE = re.compile(
     r"\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:risks?|challenges?|needs?|demands?|"
     r"targets?|goals?|expectations?|requirements?|deadlines?|standards?|criteria|obligations?|"
     r"commitments?|threats?|conditions?|costs?)\b", re.IGNORECASE)
+PLURAL_BEFORE_RE = re.compile(r"\b(?:visits|trips|meetings|talks|calls|events|countries|"
+                              r"contacts|conversations|engagements|activities)\s+$",
+                              re.IGNORECASE)
 YEAR_CONTEXT_RE = re.compile(r"\b(?:in|during|throughout)\s+$", re.IGNORECASE)
 THANKED_FOR_RE = re.compile(r"\bthank\w*\s+(?:[\w.’'-]+\s+){0,4}for (?:his|her|their)\b",
                             re.IGNORECASE)
@@ -101,9 +109,8 @@ NOT_PHONE_CALL_RE = re.compile(
     # "called him a killer": naming someone, not phoning.
     r"\s+(?:for|to|upon|on|out|off)\b|-|\s+(?:him|her|them|it|(?-i:[A-Z][\w-]+))\s+(?:a|an)\s|"
     # "called the visit a turning point", "called the talks 'frank'": a verdict on something.
-    r"\s+(?:the|this|that|their|its)\s+(?:[\w-]+\s+){0,2}?(?:visit|talks|meeting|move|deal|"
-    r"decision|attack|trip|summit|agreement|result|election|vote|war|situation|relations?|"
-    r"ties|plan|proposal|remarks|statement)\s+(?:(?:a|an)\s|[\"“‘'])",
+    r"\s+(?:the|this|that|their|its)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+"
+    r"(?:(?:a|an)\s|[\"“‘'](?:a|an|the)?\b)",
     re.IGNORECASE)
 VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORECASE)
 # "so-called", not "also called" (the lookbehind sees before the searched window).
@@ -229,6 +236,8 @@ PLURAL_WORD_RE = re.compile(r"\b\w+(?:s|es)\b")
 TITLE_GAP_RE = re.compile(r"[\s,]*(?:\w+\.?\s+)?")
 UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
 MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
+WHEN_LEAD_RE = re.compile(r"[\s,;]*when\b", re.IGNORECASE)
+MESSAGE_NOUN_RE = re.compile(r"\b(?:message|letter|cable|telegram|note)s?\b", re.IGNORECASE)
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
 
 TYPE_INFO: dict[str, tuple[str, str, str]] = {
@@ -245,6 +254,7 @@ GROUP_ROLE_WORDS = (("prime ministers", "head_of_government"), ("premiers", "hea
                     ("foreign ministers", "foreign_minister"), ("top diplomats",
                                                                 "foreign_minister"),
                     ("presidents", "head_of_state"))
+FAR_APART_DAYS = 180
 MEDIUM_RANK = {"consult": 0, "meeting": 1, "video_meeting": 1, "phone_call": 1}
 
 
@@ -360,8 +370,15 @@ class Engine:
     def _context_year(text: str, s: _Sentence, year: int | None) -> int | None:
         """The year an article is about ("visits ... in 2019"), for day-months without one."""
         for mention in s.dates:
-            if mention.kind == "year" and YEAR_CONTEXT_RE.search(
-                    text, max(0, mention.start - 12), mention.start):
+            lead = YEAR_CONTEXT_RE.search(text, max(s.span.start, mention.start - 12),
+                                          mention.start)
+            # Only a year that frames the sentence ("In 2019, he ...", "made 12 visits in
+            # 2019", "on working visits in 2019"); "signed a pact in 2022" or "since taking
+            # office in 2021" tells one past fact.
+            if mention.kind == "year" and lead and (
+                    s.tally or not text[s.span.start:lead.start()].strip()
+                    or PLURAL_BEFORE_RE.search(text, max(s.span.start, lead.start() - 20),
+                                               lead.start())):
                 year = mention.year
         return year
 
@@ -696,6 +713,8 @@ class Engine:
             return None
         if _negated(text, c_start, c_end, main):
             return None     # "had no plans to talk to", "a meeting ... was not planned"
+        if event_type == "message" and self._told_in_encounter(text, s, c_start, clause_text):
+            return None
         if event_type == "meeting" and self._visit_without_host(text, s, triggers, actors):
             return None
         clause_actors = [a for a in actors if c_start <= a.start < c_end]
@@ -792,6 +811,17 @@ class Engine:
                     for m in triggers):
                 denied.append((start, end))
         return [a for a in actors if not any(x <= a.start < y for x, y in denied)]
+
+    def _told_in_encounter(self, text: str, s: _Sentence, c_start: int,
+                           clause_text: str) -> bool:
+        """"They last spoke by phone in May, when X congratulated Y": the congratulations
+        were said in the call or meeting of the clause before, not sent as a message."""
+        if not WHEN_LEAD_RE.match(clause_text) or MESSAGE_NOUN_RE.search(clause_text):
+            return False
+        first = bisect.bisect_left(self._trigger_starts, s.span.start)
+        last = bisect.bisect_left(self._trigger_starts, c_start)
+        return any(m.lastgroup in ("phone", "video", "meeting", "consult")
+                   for m in self._triggers[first:last])
 
     @staticmethod
     def _visit_without_host(text: str, s: _Sentence, triggers: list[re.Match[str]],
@@ -1305,7 +1335,12 @@ def _to_date(value: str) -> dt.date | None:
 def _dates_compatible(a: Candidate, b: Candidate) -> bool:
     if not a.date or not b.date:
         return True
-    if not a.date_explicit or not b.date_explicit:
+    if a.date_explicit != b.date_explicit:
+        # An undated lead ("X held talks with Y") is not a past meeting told in passing
+        # with its own date far from the article's ("last visited in June 2019").
+        da, db = _to_date(a.date), _to_date(b.date)
+        return not (da and db and abs((da - db).days) > FAR_APART_DAYS)
+    if not a.date_explicit:
         return True
     n = min(len(a.date), len(b.date))
     if a.date[:n] == b.date[:n]:
@@ -1348,6 +1383,7 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
         if target is None and cand.grouped:
             # "welcomed X to the summit": part of a multilateral event already told.
             target = next((e for e in reversed(out) if e.status == cand.status
+                           and not (e.headline and not cand.headline)
                            and cand.party_set() < e.party_set() and len(e.party_set()) >= 3
                            and _dates_compatible(e, cand)
                            and e.type in ("meeting", "video_meeting", "consult")), None)
@@ -1396,6 +1432,11 @@ def _absorb(target: Candidate, cand: Candidate) -> None:
         target.spans.extend(s for s in cand.spans if s not in target.spans)
         return
     if cand.joins and not cand.party_set() <= target.party_set():
+        if target.headline and not cand.headline:
+            # The body tells the event the headline announced: it stays, with its date.
+            target.headline = False
+            target.date, target.precision = cand.date, cand.precision
+            target.date_explicit, target.evidence = cand.date_explicit, cand.evidence
         target.parties.extend(a for a in cand.parties if a.party not in target.party_set())
         target.spans.extend(s for s in cand.spans if s not in target.spans)
         return

@@ -1,7 +1,8 @@
 """Probe articles written for generalisation (other actors, wordings and date forms
 than the rules were tuned on): the extractor must keep a minimum F1 on them. The
 `b..` probes at the end are longer wire-style articles of a blind check (0.3.1), the `c..`
-probes those of a second one (0.3.2), the `d..` probes those of a third (0.3.3), the `e..` probes those of a fourth (0.3.4).
+probes those of a second one (0.3.2), the `d..` probes those of a third (0.3.3), the
+`e..` probes those of a fourth (0.3.4).
 
 Each line of `probes.jsonl`: {"id", "published", "text", "expect": [[type, date,
 status, [party codes]], ...], "tallies": [...]}; a `null` date matches any date.
@@ -16,8 +17,8 @@ from .conftest import parties, run
 
 PROBES = Path(__file__).with_name("probes.jsonl")
 # Set just below what the extractor reaches, so a regression fails.
-MIN_EVENTS_F1 = 0.91
-MIN_PLANNED_F1 = 0.88
+MIN_EVENTS_F1 = 0.93
+MIN_PLANNED_F1 = 0.91
 
 
 def _matches(expected: list, event: dict) -> bool:
