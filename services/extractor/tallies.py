@@ -71,19 +71,28 @@ _NOUN_AFTER_RE = re.compile(
     r"\s+(?P<adj>(?:" + _ADJ + r"\s+){0,3}?)(?P<noun>heads of (?:state|government)"
     r"(?: and (?:of )?government)?|calls|conversations|talks|meetings|summits|events|"
     r"conferences|engagements|sessions|visits|trips|tours|speeches|addresses|messages|"
-    r"letters|leaders|dignitaries)\b(?P<after>[^.;]{0,60})", re.IGNORECASE)
+    r"letters|leaders|dignitaries|interactions|parliaments|legislatures)\b"
+    r"(?P<after>[^.;]{0,60})", re.IGNORECASE)
 _MEDIUM_AFTER_RE = re.compile(r"\s+(?:by|over|on|via|through)\s+(?:the\s+|a\s+)?(?:tele)?(?:phone|"
                               r"video(?:[- ]?link| conference)?|videoconference)|\s+online",
                               re.IGNORECASE)
 _HINT_AFTER_RE = re.compile(
     r"\s+(?:\S+\s+){0,3}?(?:heads|calls|conversations|talks|meetings|summits|events|"
     r"engagements|conferences|visits|trips|tours|speeches|addresses|messages|letters|leaders|"
-    r"dignitaries|times|occasions|countries|nations)\b", re.IGNORECASE)
+    r"dignitaries|interactions|parliaments|legislatures|times|occasions|countries|nations)\b",
+    re.IGNORECASE)
 _TIMES_AFTER_RE = re.compile(r"\s+(?:separate\s+|different\s+)?(?:times|occasions)\b",
                              re.IGNORECASE)
 _COUNTRIES_AFTER_RE = re.compile(r"\s+(?:(?:foreign|other|different)\s+)?(?:countries|nations)\b",
                                  re.IGNORECASE)
-_VISITS_TO_BEFORE_RE = re.compile(r"\b(?:visits|trips|tours)\s+to\s+$", re.IGNORECASE)
+_VISITS_TO_BEFORE_RE = re.compile(r"\b(?:(?:visits|trips|tours)\s+to|visiting)\s+$",
+                                  re.IGNORECASE)
+# "up from 28 last year": a bare count compared with the one just read.
+_COMPARED_BEFORE_RE = re.compile(r"\b(?:up|down|rising|falling) from\s+$|"
+                                 r"\b(?:compared (?:with|to)|against|versus)\s+$", re.IGNORECASE)
+_COMPARED_PERIOD_RE = re.compile(r"\s+(?:last year|the (?:previous|year) (?:year|before)|"
+                                 r"a year (?:earlier|before)|in (?P<year>(?:19|20)\d\d))\b",
+                                 re.IGNORECASE)
 _TOTAL_BEFORE_RE = re.compile(r"\b(?:totall?ing|totall?ed|in total|altogether|numbering)\s+$",
                               re.IGNORECASE)
 # "eight official and [five working visits]": the first count shares the noun.
@@ -120,6 +129,9 @@ _VIDEO_AFTER_RE = re.compile(r"^\s*(?:(?:via|by|through|over|on)\s+(?:a\s+)?(?:v
 _PHONE_AFTER_RE = re.compile(r"^\s*(?:by|over|on)\s+(?:the\s+)?(?:tele)?phone\b", re.IGNORECASE)
 _NOT_DIPLOMATIC_RE = re.compile(r"\b(?:internal|domestic|inspection|cabinet|party|press|"
                                 r"government|local|regional)\b", re.IGNORECASE)
+_IN_PERSON_RE = re.compile(r"\b(?:summit|visit|trip|tour|sidelines)\b", re.IGNORECASE)
+_ADDRESSED_BEFORE_RE = re.compile(r"\b(?:addressed|spoke (?:to|before|in)|speeches to|"
+                                  r"addresses to)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
 _DIPLOMATIC_RE = re.compile(r"\b(?:bilateral|diplomatic|foreign|international|multilateral|"
                             r"summit)\b", re.IGNORECASE)
 # A sentence that breaks a count down: "This includes his visit ..., 10 calls ...".
@@ -137,7 +149,15 @@ _KIND_WORDS: list[tuple[re.Pattern[str], str]] = [
 # Periods.
 _PAST_YEARS_RE = re.compile(
     r"\b(?:in|over|during|for|within) the (?:past|last|previous) (?:(?P<n>" + _NUMBER
-    + r") )?(?P<unit>years?|decades?)\b", re.IGNORECASE)
+    + r") )?(?P<unit>years?|decades?|months?)\b", re.IGNORECASE)
+_HALF_YEAR_RE = re.compile(
+    r"\b(?:in|during|over|for) the (?P<half>first|second) half of (?:the year|(?P<year>(?:19|20)"
+    r"\d\d)|(?P<rel>this|last) year)\b", re.IGNORECASE)
+# "during the summit", "during the visit": the dates the article gives it.
+_DURING_EVENT_RE = re.compile(r"\b(?:during|at|on the sidelines of|over the course of) the "
+                              r"(?:[\w-]+ ){0,4}?(?P<what>summit|visit|trip|tour|session)\b",
+                              re.IGNORECASE)
+_DAY_SPAN_RE = re.compile(r"(?P<first>\d{1,2})\s*(?:-|–|and|to)\s*(?P<last>\d{1,2})\b")
 _PANDEMIC_RE = re.compile(r"\bsince the (?:start|beginning|outbreak|onset) of the "
                           r"(?:COVID-19 |COVID |covid |coronavirus )?pandemic\b", re.IGNORECASE)
 _SINCE_MONTH_RE = re.compile(
@@ -147,7 +167,7 @@ _SINCE_MONTH_RE = re.compile(
 _SINCE_BEFORE_RE = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
 _SINCE_OFFICE_RE = re.compile(
     r"\bsince\s+(?:(?P<who>the latter|the former|his|her|he|she)(?:['’]s)?\s+|"
-    r"(?P<named>[A-Z][\w-]+)['’]s?\s+)?(?:assumption of (?:the )?(?:presidential )?office|"
+    r"(?P<named>[A-Z][\w-]+)(?:['’]s?)?\s+)?(?:assumption of (?:the )?(?:presidential )?office|"
     r"(?:assuming|taking|took|takes) office|inauguration|came to power|coming to power|"
     r"(?:was|were) (?:elected|sworn in)|election|"
     r"(?:he|she|they) became (?:the )?(?:\w+ )?(?:president|prime minister|chancellor|premier|"
@@ -176,6 +196,7 @@ class Count:
     qualifier: str
     start: int             # where the count phrase starts (its actor is named before)
     generic: bool = False  # "talked 17 times": the kind may come from a breakdown
+    period: str | None = None  # a period of its own: "up from 28 last year"
 
 
 def number_value(value: str) -> int | None:
@@ -295,7 +316,8 @@ class _ArticleReader:
         text = self.text[sentence.start:sentence.end]
         return {
             "actor": actor, "type": kind, "count": count.value, "qualifier": count.qualifier,
-            "period": period or (str(self.publication.year) if self.publication else None),
+            "period": count.period or period or (str(self.publication.year)
+                                                 if self.publication else None),
             "evidence": text, "evidence_spans": [[sentence.start, sentence.end]],
             "rule": "tally:" + ("+".join(kind) if isinstance(kind, list) else kind),
         }
@@ -331,6 +353,9 @@ class _ArticleReader:
             if kinds:
                 return [Count(kinds if len(kinds) > 1 else kinds[0], value, qualifier,
                               count_start)]
+        compared = self._compared_count(earlier, count_start, end, value, qualifier)
+        if compared is not None:
+            return [compared]
         if _VISITS_TO_BEFORE_RE.search(text, window, count_start) and \
                 _COUNTRIES_AFTER_RE.match(text, end):
             return [Count("meeting", value, qualifier, count_start)]
@@ -344,6 +369,19 @@ class _ArticleReader:
             return self._verb_counts(value, qualifier, count_start, clause_start, times.end())
         return []
 
+    def _compared_count(self, earlier: list[Count], count_start: int, end: int, value: int,
+                        qualifier: str) -> Count | None:
+        """"35 heads of state this year, up from 28 last year": the bare count repeats
+        the kind counted just before, over the period it names."""
+        if not earlier or not _COMPARED_BEFORE_RE.search(
+                self.text, max(0, count_start - 20), count_start):
+            return None
+        when = _COMPARED_PERIOD_RE.match(self.text, end)
+        if when is None or self.publication is None:
+            return None
+        year = int(when["year"]) if when["year"] else self.publication.year - 1
+        return Count(earlier[-1].kind, value, qualifier, earlier[-1].start, period=str(year))
+
     def _noun_counts(self, noun: re.Match[str], value: int, qualifier: str,
                      count_start: int, clause_start: int) -> list[Count]:
         text = self.text
@@ -351,6 +389,10 @@ class _ArticleReader:
             return []
         kind = _noun_kind(noun["noun"].lower(), noun["adj"], noun["after"],
                           text[max(clause_start, count_start - 30):count_start])
+        if kind == "interaction":
+            # "more than 20 interactions with world leaders" during a summit or a visit
+            in_person = _IN_PERSON_RE.search(text, clause_start, noun.end())
+            kind = "meeting" if in_person else "consult"
         if kind is None:
             return []
         counts = [Count(kind, value, qualifier, count_start)]
@@ -475,6 +517,11 @@ def _noun_kind(noun: str, adjectives: str, after: str, before: str) -> str | Non
     phone = bool(_PHONE_RE.search(adjectives) or _PHONE_AFTER_RE.match(after))
     if _NOT_DIPLOMATIC_RE.search(adjectives):
         return None
+    if noun in ("parliaments", "legislatures"):
+        # "addressed 26 national parliaments by video link": one speech each
+        return "speech" if _ADDRESSED_BEFORE_RE.search(before) else None
+    if noun == "interactions":
+        return "interaction"  # met or talked: the sentence tells
     if noun.startswith("heads") or noun in ("leaders", "dignitaries"):
         return "meeting" if _HOST_BEFORE_RE.search(before) else None
     if noun in ("visits", "trips", "tours"):
@@ -538,6 +585,10 @@ def _period(text: str, start: int, end: int, publication: dt.date | None,
         ranged = _range_period(sentence, dates, publication, office_start, start, counted)
         if ranged:
             return ranged
+        during = _DURING_EVENT_RE.search(sentence) if counted else None
+        span = event_span(text, during["what"], publication) if during else None
+        if span:
+            return span
     month = _month_before(dates, (first_count or end) - start, publication)
     if month:
         return month
@@ -560,10 +611,17 @@ def _range_period(sentence: str, dates: list[DateMention], publication: dt.date,
     today = publication.isoformat()
     m = _PAST_YEARS_RE.search(sentence)
     if m:
-        years = (number_value(m["n"]) if m["n"] else 1) or 0
-        if m["unit"].lower().startswith("decade"):
-            years *= 10
+        n = (number_value(m["n"]) if m["n"] else 1) or 0
+        if m["unit"].lower().startswith("month"):
+            return f"{_months_before(publication, n).isoformat()}/{today}"
+        years = n * 10 if m["unit"].lower().startswith("decade") else n
         return f"{_years_before(publication, years).isoformat()}/{today}"
+    half = _HALF_YEAR_RE.search(sentence)
+    if half:
+        year = int(half["year"]) if half["year"] else publication.year - (
+            1 if (half["rel"] or "").lower() == "last" else 0)
+        first = half["half"].lower() == "first"
+        return f"{year}-01-01/{year}-06-30" if first else f"{year}-07-01/{year}-12-31"
     if _PANDEMIC_RE.search(sentence):
         return f"2020-01-01/{today}"
     for mention in dates:
@@ -619,6 +677,35 @@ def _year_of(dates: list[DateMention], publication: dt.date | None) -> int | Non
     return publication.year if publication else None
 
 
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for last in (day.day, 30, 29):
+        try:
+            return dt.date(year, month + 1, last)
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, 28)
+
+
+def event_span(text: str, what: str, publication: dt.date) -> str | None:
+    """The days of the summit (or visit) an article dates: "the G20 Summit held in
+    Bali on 15-16 November 2022" gives "2022-11-15/2022-11-16"."""
+    for found in re.finditer(r"\b" + what + r"\b", text, re.IGNORECASE):
+        window = text[found.end():found.end() + 90]
+        cut = window.find(". ")
+        window = window if cut < 0 else window[:cut]
+        for mention in find_dates(window):
+            if mention.kind != "absolute" or not mention.day:
+                continue
+            value, _precision = resolve(mention, publication)  # a span resolves to its month
+            span = _DAY_SPAN_RE.search(window, mention.start, mention.end + 12)
+            if value and mention.month and span and int(span["first"]) == mention.day \
+                    and int(span["last"]) > mention.day:
+                month = f"{value[:4]}-{mention.month:02d}"
+                return f"{month}-{mention.day:02d}/{month}-{int(span['last']):02d}"
+    return None
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -639,7 +726,8 @@ def _dedupe(tallies: list[dict]) -> list[dict]:
         kind = tally["type"]
         if kind == "consult" and (party(tally), tally["count"]) in specific:
             continue
-        key = (party(tally), tuple(kind) if isinstance(kind, list) else kind, tally["count"])
+        key = (party(tally), tuple(kind) if isinstance(kind, list) else kind, tally["count"],
+               tally["period"])
         if key in seen:
             continue
         seen.add(key)
