@@ -91,6 +91,8 @@ class Context:
     recent: list[Actor] = field(default_factory=list)           # actors, oldest first
     last_subject: Actor | None = None
     last_parties: list[Actor] = field(default_factory=list)     # parties of the last event
+    main_parties: list[Actor] = field(default_factory=list)     # parties of the first event
+    last_aside: bool = False    # the last event was told aside ("Earlier, ...", "had met")
     focus: Actor | None = None                                  # first named person
     forums: list[Mention] = field(default_factory=list)         # organisations named so far
     # A count told in this paragraph ("spoke by phone 352 times"): (type, who, paragraph).

@@ -255,6 +255,11 @@ GROUP_ROLE_WORDS = (("prime ministers", "head_of_government"), ("premiers", "hea
                                                                 "foreign_minister"),
                     ("presidents", "head_of_state"))
 FAR_APART_DAYS = 180
+# A sentence that tells an event aside from the article's main one: a flashback or a
+# separate contact ("Earlier on Wednesday, ...", "X had discussed it with Y on ...").
+ASIDE_START_RE = re.compile(r"\W*(?:Earlier|Separately|Meanwhile|Previously)\b")
+ASIDE_RE = re.compile(r"\bhad (?:also )?(?:discussed|spoken|talked|met|held|called|"
+                      r"telephoned)\b")
 MEDIUM_RANK = {"consult": 0, "meeting": 1, "video_meeting": 1, "phone_call": 1}
 
 
@@ -500,7 +505,11 @@ class Engine:
             ctx.last_subject = named[0]
         bilateral = [e for e in events if e.type != "speech"]
         if bilateral:
+            if not ctx.main_parties:
+                ctx.main_parties = list(bilateral[0].parties)
             ctx.last_parties = list(bilateral[-1].parties)
+            ctx.last_aside = bool(ASIDE_START_RE.match(text, s.span.start)
+                                  or ASIDE_RE.search(text, s.span.start, s.span.end))
         usable = [d for d in s.dates if not SINCE_RE.search(text, max(0, d.start - 40), d.start)]
         dated = [d for d in usable if d.kind in ("absolute", "weekday", "nth", "month")]
         if dated:
@@ -1139,7 +1148,11 @@ def _group_referents(phrase: str, ctx: Context) -> list[Actor]:
         return []
     if lowered.startswith(("the two", "both")):
         firsts: list[Actor] = []
-        for actor in ctx.last_parties:
+        # An event told aside ("Earlier on Wednesday, the President spoke with ...") does
+        # not take over "the two leaders" from the article's main pair.
+        told = ctx.main_parties if ctx.last_aside and len(ctx.main_parties) >= 2 else \
+            ctx.last_parties
+        for actor in told:
             if all(a.party != actor.party for a in firsts):
                 firsts.append(actor)
         return firsts[:2]

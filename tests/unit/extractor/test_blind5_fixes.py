@@ -75,3 +75,20 @@ def test_covering_countries_is_no_tally() -> None:
 def test_parties_helper_in_use() -> None:
     events = run("Xi Jinping met Vladimir Putin in Moscow on Tuesday.", "2023-03-22")["events"]
     assert [parties(e) for e in events] == [{"CHN", "RUS"}]
+
+
+def test_two_leaders_after_an_aside_are_the_main_pair() -> None:
+    text = ("Vladimir Putin held talks in Sochi with Turkish President Recep Tayyip Erdogan on "
+            "Tuesday.\n\nMr Erdogan had discussed the operation with US President Donald Trump "
+            "by telephone on October 6.\n\nThe two leaders last met in Moscow in August.")
+    found = {(e["type"], e["date"], frozenset(parties(e)))
+             for e in run(text, "2019-10-23")["events"]}
+    assert ("meeting", "2019-08", frozenset({"RUS", "TUR"})) in found
+    assert not any(kind == "meeting" and codes == {"TUR", "USA"} for kind, _, codes in found)
+
+
+def test_two_leaders_after_a_plain_second_call_are_that_pair() -> None:
+    text = ("Joe Biden spoke with Xi Jinping by phone on Monday.\n\nBiden also spoke with "
+            "French President Emmanuel Macron on Monday. The two leaders discussed Ukraine.")
+    found = [parties(e) for e in run(text, "2022-03-15")["events"]]
+    assert {"USA", "FRA"} in found and all(p != {"CHN", "FRA"} for p in found)
