@@ -286,6 +286,12 @@ class ActorResolver:
         if roles & {"leader", "counterpart"} or _PLURAL_TITLE_RE.search(title.phrase):
             return []
         styles = _MONARCH_STYLES.get(title.phrase.lower())
+        focus = ctx.focus
+        if focus is not None and focus.role in roles and styles is None:
+            # A readout calls its own principal "the Prime Minister" throughout, even
+            # after naming a foreign prime minister.
+            return [Actor(focus.name, focus.country, focus.org, title.start, title.end,
+                          focus.role, focus.person, via="title")]
         for actor in reversed(ctx.recent):
             if actor.role in roles and (styles is None or _styled(ctx.ref, actor, styles)):
                 return [Actor(actor.name, actor.country, actor.org, title.start, title.end,

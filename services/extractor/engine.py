@@ -199,7 +199,7 @@ LIST_GAP_RE = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(?:[\w.’
 FORUM_EVENT_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:summit|meeting|session|forum|"
                                   r"conference|assembly|congress|gathering)\b", re.IGNORECASE)
 SEPARATE_RE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)
-SCENE_SUMMIT_RE = re.compile(r"\b(?:sidelines?|margins?) of (?:the |a |an )?(?:[\w-]+ ){0,5}"
+SCENE_SUMMIT_RE = re.compile(r"\b(?:sidelines?|margins?) of (?:the |a |an )?(?:\(?[\w-]+\)? ){0,6}"
                              r"summit\b", re.IGNORECASE)
 # "to visit Kyiv and Moscow ... to meet Zelensky and Putin": one meeting per place.
 MULTI_VISIT_RE = re.compile(r"\bvisit(?:s|ed|ing)?\s+(?:to\s+)?(?:the\s+)?[A-Z][\w-]+"
