@@ -173,7 +173,9 @@ SUBJECT_PRONOUN_RE = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])e|(?<=[Ss])he)\
 NEGATION_WORD_RE = re.compile(r"[nNwW](?<!\w[nNwW])(?:ot|ever|o|or|ithout|either)\b|n[’']t\b")
 NEGATED_BEFORE_RE = re.compile(
     r"(?:\b(?:not|never|no|nor|neither|without)|n[’']t)\s+(?!only\b|just\b)"
-    r"(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+    r"(?:[\w’'-]+\s+){0,3}$|"
+    # "decided not to travel to South Africa in person": no trip, no meeting there.
+    r"\bnot\s+to\s+(?:travel|go|come|fly)\b[^.;,]{0,50}$", re.IGNORECASE)
 NEGATED_AFTER_RE = re.compile(
     r"[^.;]{0,70}?\b(?:is|was|were|are|has been|have been|had been|will be|would be)\s+"
     r"(?:not|never)\s+(?:(?:being\s+)?(?:planned|scheduled|expected|envisaged|prepared)|"
@@ -236,6 +238,13 @@ PLURAL_WORD_RE = re.compile(r"\b\w+(?:s|es)\b")
 TITLE_GAP_RE = re.compile(r"[\s,]*(?:\w+\.?\s+)?")
 UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
 MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
+SCENE_HOST_RE = re.compile(r"\b(?:dinner|banquet|reception|lunch|luncheon|gala)\s+"
+                           r"(?:hosted|given|offered)\s+by\s+(?:[\w.-]+\s+){0,3}$",
+                           re.IGNORECASE)
+SUBORDINATE_LEAD_RE = re.compile(r"[\s,]*(?:after|before|following|when|while)\b",
+                                 re.IGNORECASE)
+LEADERS_OF_RE = re.compile(r"\b(?:leaders|heads of (?:state|government)|presidents|prime "
+                           r"ministers)\s+of\b", re.IGNORECASE)
 WHEN_LEAD_RE = re.compile(r"[\s,;]*when\b", re.IGNORECASE)
 MESSAGE_NOUN_RE = re.compile(r"\b(?:message|letter|cable|telegram|note)s?\b", re.IGNORECASE)
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
@@ -726,7 +735,8 @@ class Engine:
             return None
         if event_type == "meeting" and self._visit_without_host(text, s, triggers, actors):
             return None
-        clause_actors = [a for a in actors if c_start <= a.start < c_end]
+        clause_actors = self._without_scene_hosts(
+            text, [a for a in actors if c_start <= a.start < c_end])
         sentence_actors = actors
         if len({a.party for a in clause_actors}) < 2 and len(actors) > len(clause_actors):
             # "..., but X did not meet him": no party from a clause that denies its event.
@@ -787,6 +797,16 @@ class Engine:
                     anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft))
         return events
 
+    @staticmethod
+    def _without_scene_hosts(text: str, actors: list[Actor]) -> list[Actor]:
+        """"At the dinner hosted by Widodo, Modi had a brief exchange with Biden": the host
+        of the setting is no party when two others are named."""
+        hosts = [a for a in actors if SCENE_HOST_RE.search(text, max(0, a.start - 40), a.start)]
+        rest = [a for a in actors if a not in hosts]
+        if not hosts or len({a.party for a in rest}) < 2:
+            return actors
+        return rest
+
     def _first_since(self, text: str, s: _Sentence, clause: tuple[int, int], first: int,
                      anchor: dt.date | None, last_date: tuple[str | None, str, int] | None,
                      ) -> tuple[str, str] | None:
@@ -814,7 +834,12 @@ class Engine:
         first = bisect.bisect_left(self._trigger_starts, s.span.start)
         last = bisect.bisect_left(self._trigger_starts, s.span.end)
         triggers = self._triggers[first:last]
+        # ", after a call with X": the subordinate clause's subject is the sentence's, even
+        # when the main clause denies its own event ("decided not to travel, after ...").
+        subordinate = bool(SUBORDINATE_LEAD_RE.match(text, clause[0], clause[1]))
         for start, end in _clauses(text, s.span.start, s.span.end):
+            if subordinate and start == s.span.start:
+                continue
             if (start, end) != clause and any(
                     start <= m.start() < end and _negated(text, start, end, m)
                     for m in triggers):
@@ -917,6 +942,14 @@ class Engine:
             actors = subjects + objects
         if (len(subjects) < 2 and len(objects) < 2) or not subjects or not objects:
             return [actors]     # two parties, or none on one side: nothing to split
+        if event_type == "meeting" and len(subjects) == 1 and LEADERS_OF_RE.search(
+                text, first, objects[0].end + 12):
+            # "met with leaders of Italy, France and Germany, when A, B and C arrived
+            # together with D": one gathering, with those the "when" clause names.
+            c_end = clause_start + len(clause_text)
+            joined = [a for a in sentence_actors if a.start >= c_end
+                      and WHEN_LEAD_RE.match(text, c_end)]
+            return [_distinct(actors + joined)]
         separate = bool(SEPARATE_RE.search(clause_text))
         # "on the sidelines of the NATO summit" sets the scene: no multilateral event.
         group = not separate and bool(cues.GROUP_EVENT_RE.search(

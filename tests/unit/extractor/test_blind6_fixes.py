@@ -1,0 +1,44 @@
+"""Sixth blind check (0.3.6): counterpart lists, scene hosts, denials and readout titles."""
+
+from __future__ import annotations
+
+from .conftest import parties, run
+
+
+def _events(text: str, published: str) -> set[tuple]:
+    return {(e["type"], e["date"], frozenset(parties(e))) for e in run(text, published)["events"]
+            if e["status"] == "occurred"}
+
+
+def test_sidelines_of_a_summit_with_acronym_split_the_list() -> None:
+    text = ("Chinese President Xi Jinping met with Russian President Vladimir Putin and Turkish "
+            "President Recep Tayyip Erdogan on Wednesday on the sidelines of the Shanghai "
+            "Cooperation Organization (SCO) summit in Astana.")
+    assert _events(text, "2024-07-04") == {
+        ("meeting", "2024-07-03", frozenset({"CHN", "RUS"})),
+        ("meeting", "2024-07-03", frozenset({"CHN", "TUR"}))}
+
+
+def test_leaders_of_several_countries_met_together() -> None:
+    text = ("Volodymyr Zelensky spoke to the press. The President met with leaders of Italy, "
+            "France and Germany in Kyiv on June 16, when Mario Draghi, Emmanuel Macron and Olaf "
+            "Scholz arrived by train together with Romanian President Klaus Iohannis.")
+    assert _events(text, "2022-08-24") == {
+        ("meeting", "2022-06-16", frozenset({"UKR", "ITA", "FRA", "DEU", "ROU"}))}
+
+
+def test_readout_principal_stays_the_prime_minister() -> None:
+    text = ("Prime Minister Narendra Modi held talks with Italian Prime Minister Giorgia Meloni "
+            "on 16 November. At the dinner hosted by President Joko Widodo on 15 November, the "
+            "Prime Minister had a brief exchange with US President Joe Biden.")
+    assert ("meeting", "2022-11-15", frozenset({"IND", "USA"})) in _events(text, "2022-11-16")
+    assert all(len(p) == 2 for _, _, p in _events(text, "2022-11-16"))
+
+
+def test_decided_not_to_travel_after_a_call() -> None:
+    text = ("Vladimir Putin addressed the BRICS summit by video link on August 23. The President "
+            "had decided in July not to travel to South Africa in person, after a telephone "
+            "conversation with Ramaphosa on July 20.")
+    found = _events(text, "2023-08-24")
+    assert ("phone_call", "2023-07-20", frozenset({"RUS", "ZAF"})) in found
+    assert not any(kind == "meeting" for kind, _, _ in found)
