@@ -243,6 +243,11 @@ SCENE_HOST_RE = re.compile(r"\b(?:dinner|banquet|reception|lunch|luncheon|gala)\
                            re.IGNORECASE)
 SUBORDINATE_LEAD_RE = re.compile(r"[\s,]*(?:after|before|following|when|while)\b",
                                  re.IGNORECASE)
+PREVIOUS_BEFORE_RE = re.compile(r"\b(?:previous|prior|last)\s+(?:[\w-]+\s+){0,2}$",
+                                re.IGNORECASE)
+BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+$")
+SENT_MESSAGE_RE = re.compile(r"\b(?:sent|send|sends|message|letter|cable|telegram|wrote|"
+                             r"addressed)\b", re.IGNORECASE)
 LEADERS_OF_RE = re.compile(r"\b(?:leaders|heads of (?:state|government)|presidents|prime "
                            r"ministers)\s+of\b", re.IGNORECASE)
 WHEN_LEAD_RE = re.compile(r"[\s,;]*when\b", re.IGNORECASE)
@@ -308,6 +313,7 @@ class Candidate:
     grouped: bool = False       # told as part of a summit or meeting of several parties
     joins: bool = False         # "also attended the meeting": adds parties to an event
     soft_date: bool = False     # the date comes from "today"/"yesterday"
+    past: bool = False          # told as an earlier one ("the previous call", "last met")
 
     def party_set(self) -> frozenset[str]:
         return frozenset(a.party for a in self.parties)
@@ -377,7 +383,8 @@ class Engine:
                                                publication, last_date, in_person_article)
             found.extend(events)
             self._year = self._context_year(text, sentence, self._year)
-        merged = _drop_unreal_plans(merge(found), self._cancelled)
+        merged = _drop_greetings_in_encounters(
+            text, _drop_unreal_plans(merge(found), self._cancelled))
         return [c for c in merged if not c.headline]
 
     @staticmethod
@@ -761,8 +768,9 @@ class Engine:
             status = _status(text, c_start, triggers[0].start(), clause_text)
         anaphoric = bool(DEFINITE_BEFORE_RE.search(text, max(c_start, first - 30), first)) \
             and not (kinds & {"phone", "video"})
+        past = bool(PREVIOUS_BEFORE_RE.search(text, max(c_start, first - 40), first))
         date, precision, explicit = self._date(text, s, clause, first, status, anchor,
-                                               last_date, index)
+                                               last_date, index, past)
         soft = explicit and any(d.kind in ("relday", "relper") for d in s.dates
                                 if clause[0] <= d.start < clause[1])
         grouped = bool(SUMMIT_RE.search(clause_text))
@@ -794,7 +802,8 @@ class Engine:
                     (s.span.start, s.span.end), [(s.span.start, s.span.end)],
                     rule=f"{event_type}:{_rule_name(triggers)}", cameo=cameo, plover_mode=mode,
                     confidence=0.8 if explicit else 0.6, headline=s.headline,
-                    anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft))
+                    anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft,
+                    past=past and explicit))
         return events
 
     @staticmethod
@@ -1003,7 +1012,9 @@ class Engine:
         referents = _group_referents(group.group(), ctx) if group else []
         if referents and (actors or group.start() < len(clause_text) // 2
                           # "the first talks between the two since June"
-                          or FIRST_BETWEEN_RE.search(clause_text, 0, group.start())):
+                          or FIRST_BETWEEN_RE.search(clause_text, 0, group.start())
+                          # "the previous conversation between the two leaders"
+                          or BETWEEN_BEFORE_RE.search(clause_text, 0, group.start())):
             merged = _distinct(actors + referents)
             if len({a.party for a in merged}) >= 2:
                 return merged
@@ -1025,10 +1036,12 @@ class Engine:
     # -------------------------------------------------------------------- date
     def _date(self, text: str, s: _Sentence, clause: tuple[int, int], first: int, status: str,
               anchor: dt.date | None, last_date: tuple[str | None, str, int] | None,
-              index: int) -> tuple[str | None, str, bool]:
+              index: int, past: bool = False) -> tuple[str | None, str, bool]:
         future = status == "planned"
         usable = [d for d in s.dates
-                  if not SINCE_RE.search(text, max(0, d.start - 30), d.start)]
+                  if not SINCE_RE.search(text, max(0, d.start - 30), d.start)
+                  # "last met in November 2022, and agreed today": today is not then.
+                  and not (past and d.kind == "relday")]
         if future:
             # "..., an official said Sunday": the day it was said, not the day planned.
             usable = [d for d in usable
@@ -1381,6 +1394,8 @@ def _to_date(value: str) -> dt.date | None:
 def _dates_compatible(a: Candidate, b: Candidate) -> bool:
     if not a.date or not b.date:
         return True
+    if (a.past or b.past) and a.date[:7] != b.date[:7]:
+        return False    # "the previous call took place on February 25": not today's call
     if a.date_explicit != b.date_explicit:
         # An undated lead ("X held talks with Y") is not a past meeting told in passing
         # with its own date far from the article's ("last visited in June 2019").
@@ -1448,6 +1463,18 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
             continue
         _absorb(target, cand)
     return out
+
+
+def _drop_greetings_in_encounters(text: str, events: list[Candidate]) -> list[Candidate]:
+    """"Putin warmly congratulated Xi on his birthday" in a call's readout, "the two heads
+    of state exchanged New Year greetings" in a video meeting's: said in that encounter
+    (same parties, same day), not sent as a message."""
+    encounters = {(e.party_set(), e.date) for e in events
+                  if e.type in ("phone_call", "video_meeting", "meeting", "consult")
+                  and e.status == "occurred"}
+    return [e for e in events if not (
+        e.type == "message" and e.status == "occurred" and (e.party_set(), e.date) in encounters
+        and not SENT_MESSAGE_RE.search(text, *e.evidence))]
 
 
 def _drop_unreal_plans(events: list[Candidate],

@@ -42,3 +42,25 @@ def test_decided_not_to_travel_after_a_call() -> None:
     found = _events(text, "2023-08-24")
     assert ("phone_call", "2023-07-20", frozenset({"RUS", "ZAF"})) in found
     assert not any(kind == "meeting" for kind, _, _ in found)
+
+
+def test_previous_call_and_birthday_wishes_in_a_call() -> None:
+    text = ("Vladimir Putin had a telephone conversation with Xi Jinping. Vladimir Putin warmly "
+            "congratulated Xi Jinping on his birthday. The previous telephone conversation "
+            "between the two leaders took place on February 25.")
+    assert _events(text, "2022-06-15") == {
+        ("phone_call", "2022-06-15", frozenset({"RUS", "CHN"})),
+        ("phone_call", "2022-02-25", frozenset({"RUS", "CHN"}))}
+
+
+def test_greetings_exchanged_in_a_video_meeting() -> None:
+    text = ("Chinese President Xi Jinping held a video meeting with Russian President Vladimir "
+            "Putin on Friday. The two heads of state exchanged New Year greetings.")
+    assert _events(text, "2022-12-30") == {
+        ("video_meeting", "2022-12-30", frozenset({"CHN", "RUS"}))}
+
+
+def test_last_met_keeps_its_own_date_over_today() -> None:
+    text = ("Joe Biden met with Xi Jinping in Woodside on Wednesday. The two leaders last met "
+            "in Bali in November 2022, and agreed today to resume military communication.")
+    assert ("meeting", "2022-11", frozenset({"USA", "CHN"})) in _events(text, "2023-11-16")
