@@ -67,7 +67,7 @@ CONTEXT_TRIGGER_WORDS = frozenset({"sidelines", "sideline", "in person", "in-per
                                    "face-to-face"})
 VISIT_TO_RE = re.compile(r"visit(?:s|ed|ing)?\s+to\s+(?:the\s+)?", re.IGNORECASE)
 FORUM_LINK_RE = re.compile(r"(?:[^.;,]{0,90}?\b(?:at|to|before|of|in|addressing|addressed)\s+)"
-                           r"(?:the\s+)?(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+                           r"(?:the\s+)?[\"“]?(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 ADDRESS_LINK_RE = re.compile(r"\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 TALLY_CLAUSE_RE = re.compile(
     # The lookahead on the first letter of a count word skips other words fast.
@@ -198,7 +198,7 @@ ACCEPTED_RE = re.compile(r"\baccept(?:ed|s|ing)?\s+(?:an|the|his|her|their)\s+in
                          re.IGNORECASE)
 BILATERAL_RE = re.compile(r"\b(?:bilateral|one-on-one|respective)\b", re.IGNORECASE)
 LIST_GAP_RE = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(?:[\w.’'-]+\s+){0,5}")
-FORUM_EVENT_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:summit|meeting|session|forum|"
+FORUM_EVENT_AFTER_RE = re.compile(r"\s+(?:[\w'’-]+\s+)?(?:summit|meeting|session|forum|"
                                   r"conference|assembly|congress|gathering)\b", re.IGNORECASE)
 SEPARATE_RE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)
 SCENE_SUMMIT_RE = re.compile(r"\b(?:sidelines?|margins?) of (?:the |a |an )?(?:\(?[\w-]+\)? ){0,6}"
@@ -748,7 +748,9 @@ class Engine:
         if len({a.party for a in clause_actors}) < 2 and len(actors) > len(clause_actors):
             # "..., but X did not meet him": no party from a clause that denies its event.
             sentence_actors = self._actors_outside_denials(text, s, actors, clause)
-        if ATTEND_BEFORE_RE.search(text, max(c_start, first - 80), first) and len(
+        # "attended the G20 summit by video link and delivered remarks": a speech there.
+        if event_type != "speech" and ATTEND_BEFORE_RE.search(
+                text, max(c_start, first - 80), first) and len(
                 {a.party for a in clause_actors if a.via != "group"}) < 2:
             return None     # attending a summit or meeting with no named counterpart
         parties_lists = self._parties(text, event_type, clause_actors, sentence_actors, first,
@@ -1260,7 +1262,7 @@ def _real_trigger(text: str, m: re.Match[str]) -> bool:
                              r"[A-Z])", text[m.end():m.end() + 80])
                     or re.match(r"\s+(?:to|at)\b", text[m.end():m.end() + 5])
                     or (word in ("address",) and bool(re.search(
-                        r"\b(?:special|keynote|video|opening|an|his|her)\s+$",
+                        r"\b(?:special|keynote|video|opening|an|his|her|such)\s+$",
                         text[max(0, m.start() - 20):m.start()]))))
     return True
 

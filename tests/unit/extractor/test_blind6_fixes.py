@@ -64,3 +64,21 @@ def test_last_met_keeps_its_own_date_over_today() -> None:
     text = ("Joe Biden met with Xi Jinping in Woodside on Wednesday. The two leaders last met "
             "in Bali in November 2022, and agreed today to resume military communication.")
     assert ("meeting", "2022-11", frozenset({"USA", "CHN"})) in _events(text, "2023-11-16")
+
+
+def test_remarks_at_a_summit_attended_by_video() -> None:
+    text = ("President Donald J. Trump attended the Extraordinary G20 Leaders' Summit via video "
+            "link on Thursday and delivered remarks on the pandemic.")
+    assert _events(text, "2020-03-27") == {("speech", "2020-03-26", frozenset({"USA", "G20"}))}
+
+
+def test_speech_at_a_quoted_forum_name() -> None:
+    text = ('On Thursday, Chinese President Xi Jinping delivered a speech at the "SCO Plus" '
+            "meeting, calling on member states to unite.")
+    assert _events(text, "2024-07-04") == {("speech", "2024-07-04", frozenset({"CHN", "SCO"}))}
+
+
+def test_first_such_address_delivered_to_a_parliament() -> None:
+    text = ("Volodymyr Zelensky has addressed 26 parliaments. The first such address was "
+            "delivered to the European Parliament on March 1.")
+    assert _events(text, "2022-08-24") == {("speech", "2022-03-01", frozenset({"UKR", "EU"}))}
