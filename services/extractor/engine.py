@@ -248,6 +248,8 @@ PREVIOUS_BEFORE_RE = re.compile(r"\b(?:previous|prior|last)\s+(?:[\w-]+\s+){0,2}
 BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+$")
 SENT_MESSAGE_RE = re.compile(r"\b(?:sent|send|sends|message|letter|cable|telegram|wrote|"
                              r"addressed)\b", re.IGNORECASE)
+SAME_DAY_LEAD_RE = re.compile(r"\W*(?:Later|Earlier)(?:\s+(?:in|on|that)\s+the\s+day|"
+                              r"\s+that\s+day|\s+on)?\s*,", re.IGNORECASE)
 LEADERS_OF_RE = re.compile(r"\b(?:leaders|heads of (?:state|government)|presidents|prime "
                            r"ministers)\s+of\b", re.IGNORECASE)
 WHEN_LEAD_RE = re.compile(r"[\s,;]*when\b", re.IGNORECASE)
@@ -377,11 +379,16 @@ class Engine:
         self._year = None
         self._last_mention: tuple[DateMention, int] | None = None
         self._last_day: dt.date | None = None     # the last day-precise date told
+        self._main_date: tuple[str, str] | None = None  # the first event's date
         self._cancelled: list[frozenset[str]] = []
         for index, sentence in enumerate(sentences):
             events, last_date = self._sentence(text, sentence, index, sentences, ctx, anchor,
                                                publication, last_date, in_person_article)
             found.extend(events)
+            if self._main_date is None:
+                self._main_date = next(
+                    ((e.date, e.precision) for e in events if e.date and e.date_explicit
+                     and e.status == "occurred" and not e.past), None)
             self._year = self._context_year(text, sentence, self._year)
         merged = _drop_greetings_in_encounters(
             text, _drop_unreal_plans(merge(found), self._cancelled))
@@ -1056,6 +1063,11 @@ class Engine:
             usable = [d for d in usable if not _before_month(
                 resolve(d, self._year_anchor(d, anchor), True)[0], anchor)]
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
+        if not in_clause and not future and self._main_date is not None and \
+                SAME_DAY_LEAD_RE.match(text, s.span.start):
+            # "Later, ..." / "Earlier in the day, ...": the main event's day, not that of a
+            # past event told just before.
+            return self._main_date[0], self._main_date[1], True
         pool = in_clause or usable
         if pool:
             best = min(pool, key=lambda d: (_PRECISION_RANK.get(d.kind, 3),

@@ -82,3 +82,18 @@ def test_first_such_address_delivered_to_a_parliament() -> None:
     text = ("Volodymyr Zelensky has addressed 26 parliaments. The first such address was "
             "delivered to the European Parliament on March 1.")
     assert _events(text, "2022-08-24") == {("speech", "2022-03-01", frozenset({"UKR", "EU"}))}
+
+
+def test_later_takes_the_main_event_day_not_a_flashback() -> None:
+    text = ("Volodymyr Zelenskyy had a phone conversation with Emmanuel Macron on Saturday. He "
+            "recalled his visit to Paris in February, when he met Emmanuel Macron. Later, "
+            "Volodymyr Zelenskyy also spoke by phone with British Prime Minister Rishi Sunak.")
+    assert ("phone_call", "2023-05-06", frozenset({"UKR", "GBR"})) in _events(text, "2023-05-08")
+
+
+def test_eam_is_the_foreign_minister() -> None:
+    text = ("External Affairs Minister S. Jaishankar met Chinese Foreign Minister Wang Yi in "
+            "Moscow on 10 September. EAM also held talks with Russian Foreign Minister Sergey "
+            "Lavrov on 10 September.")
+    found = run(text, "2020-09-11")["events"]
+    assert any(parties(e) == {"IND", "RUS"} for e in found)
