@@ -3,7 +3,8 @@ than the rules were tuned on): the extractor must keep a minimum F1 on them. The
 `b..` probes at the end are longer wire-style articles of a blind check (0.3.1), the `c..`
 probes those of a second one (0.3.2), the `d..` probes those of a third (0.3.3), the
 `e..` probes those of a fourth (0.3.4), the `f..` probes
-official readouts and reviews with tallies of a fifth (0.3.5).
+official readouts and reviews with tallies of a fifth (0.3.5), the `g..` probes
+readouts, wire reports and reviews of a sixth (0.3.7).
 
 Each line of `probes.jsonl`: {"id", "published", "text", "expect": [[type, date,
 status, [party codes]], ...], "tallies": [...]}; a `null` date matches any date.
