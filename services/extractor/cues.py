@@ -160,7 +160,10 @@ NOT_EVENT_BEFORE_RE = re.compile(
     r"\b(?:(?:was|were) supposed to|(?:was|were) meant to|recall(?:ed|s|ing)?|"
     # An offer or a demand is not an arranged meeting ("offered to hold talks").
     r"offer(?:ed|s|ing)? to|call(?:ed|s|ing)? for|(?:ready|willing|prepared) to|"
-    r"remember(?:ed|s|ing)?|reminisc\w*)\s+(?:[\w’'-]+\s+){0,4}$", re.IGNORECASE)
+    r"remember(?:ed|s|ing)?|reminisc\w*|"
+    # "either of them could pick up the phone and call": a possibility, not a call.
+    r"(?:could|can|might)\s+(?:always\s+|just\s+|simply\s+)?pick\s+up)"
+    r"\s+(?:[\w’'-]+\s+){0,4}$", re.IGNORECASE)
 NOT_EVENT_CLAUSE_RE = re.compile(
     r"\b(?:at the level of (?:their |the )?(?:deput|vice)\w*|deputy[- ]level|"
     r"vice[- ]ministerial|working[- ]level)\b", re.IGNORECASE)

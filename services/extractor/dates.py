@@ -33,7 +33,7 @@ NUMBER_WORDS: dict[str, int] = {
 
 _MONTH = r"(?P<{g}>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|Jun(?:e|\.)?|" \
          r"Jul(?:y|\.)?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|" \
-         r"Nov(?:ember|\.)?|Dec(?:ember|\.)?)(?![a-z])"
+         r"Nov(?:ember|\.)?|Dec(?:ember|\.)?)(?![^\W\d_])"  # "Novák" is a name
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{g}>(?:19|20)\d\d)"
 _WEEKDAY = r"(?P<{g}>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

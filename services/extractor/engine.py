@@ -36,6 +36,9 @@ CLAUSE_BREAK_RE = re.compile(
     # "met X in May, and is due to visit ... again": a plan after a past event.
     r",\s+and\s+(?=(?:is|are|will be)\s+(?:due|expected|scheduled|set|slated)\s+to\b)|"
     r",\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
+    # "X spoke with Y on March 14, and Secretary of State Z met X in April": a new subject.
+    r",\s+and\s+(?=(?:[A-Z][\w’'.-]*\s+(?:(?:of|the)\s+)?){2,6}(?:met|held|spoke|talked|visited|hosted|"
+    r"received|called|sent)\s)|"
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
@@ -117,6 +120,8 @@ VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORE
 SO_CALLED_RE = re.compile(r"(?<![a-z])so[- ]$", re.IGNORECASE)
 INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:[\w.’'-]+\s+){0,7}to\s+(?:visit|attend|come)\b|"
                              r"\binvitation to (?:visit|attend|come)\b", re.IGNORECASE)
+INVITED_TO_RE = re.compile(r"\binvit(?:ed|es|ing)\s+(?:[\w.’'-]+\s+){0,6}to\s+(?:the|a|an)\s",
+                           re.IGNORECASE)
 # "held a video conference with", "during a video call": the medium names the encounter.
 VIDEO_EVENT_RE = re.compile(
     r"\b(?:(?:video|virtual|online)[\s-]+(?:conference|call|chat|link|summit|meeting|talks|"
@@ -241,6 +246,11 @@ MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
 SCENE_HOST_RE = re.compile(r"\b(?:dinner|banquet|reception|lunch|luncheon|gala)\s+"
                            r"(?:hosted|given|offered)\s+by\s+(?:[\w.-]+\s+){0,3}$",
                            re.IGNORECASE)
+# "Before the meeting with Erdogan, Blinken held talks with Fidan": Erdogan is in
+# another event, told to place this one in time.
+OTHER_EVENT_LEAD_RE = re.compile(
+    r"\b(?:Before|After|Following|Ahead of|Prior to)\s+(?:the|his|her|their)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:meeting|talks|call|conversation)\s+with\s+(?:[\w.’'-]+\s+){0,6}$")
 SUBORDINATE_LEAD_RE = re.compile(r"[\s,]*(?:after|before|following|when|while)\b",
                                  re.IGNORECASE)
 PREVIOUS_BEFORE_RE = re.compile(r"\b(?:previous|prior|last)\s+(?:[\w-]+\s+){0,2}$",
@@ -730,6 +740,11 @@ class Engine:
         if INVITE_VISIT_RE.search(clause_text) and not accepted:
             triggers = [m for m in triggers if m.lastgroup != "meeting"
                         or not m.group().lower().startswith("visit")]
+        invited = INVITED_TO_RE.search(clause_text) if "invite" in kinds else None
+        if invited and not accepted:
+            # "invited him to the BRICS Summit to be hosted by India": the summit is
+            # what the invitation is for, not an event told.
+            triggers = [m for m in triggers if m.start() < c_start + invited.start()]
         kinds = {m.lastgroup for m in triggers} - {"invite"}
         if not kinds:
             return None
@@ -818,8 +833,10 @@ class Engine:
     @staticmethod
     def _without_scene_hosts(text: str, actors: list[Actor]) -> list[Actor]:
         """"At the dinner hosted by Widodo, Modi had a brief exchange with Biden": the host
-        of the setting is no party when two others are named."""
-        hosts = [a for a in actors if SCENE_HOST_RE.search(text, max(0, a.start - 40), a.start)]
+        of the setting is no party when two others are named; nor is the counterpart of
+        another event that dates this one ("Before the meeting with Erdogan, ...")."""
+        hosts = [a for a in actors if SCENE_HOST_RE.search(text, max(0, a.start - 40), a.start)
+                 or OTHER_EVENT_LEAD_RE.search(text, max(0, a.start - 70), a.start)]
         rest = [a for a in actors if a not in hosts]
         if not hosts or len({a.party for a in rest}) < 2:
             return actors
@@ -1469,8 +1486,10 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
                            and _dates_compatible(e, cand)
                            and e.type not in ("speech", "message")), None)
         if target is None and cand.joins:
-            # "X also attended the meeting": more parties for the meeting told before.
+            # "X also attended the meeting": more parties for the meeting told before,
+            # not one told with a date of its own ("In June ... In September ...").
             target = next((e for e in reversed(out) if e.status == cand.status
+                           and _dates_compatible(e, cand)
                            and e.type in ("meeting", "video_meeting")), None)
         if target is None:
             out.append(cand)
