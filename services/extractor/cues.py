@@ -16,7 +16,9 @@ TRIGGER_RE = re.compile(
     r"postpone[ds]?|rules? out|ruled out|refused|declined|snubbed)\b)"
     r"|(?P<invite>\b(?:invit(?:ed|es|ation|ations)|accepted an invitation)\b)"
     r"|(?P<callon>\bcall(?:ed|s|ing)? on\b(?=\s+(?-i:President|Prime|King|Queen|Emir|"
-    r"Chancellor|Premier|Sultan|[A-Z][a-z]+ [A-Z][a-z]+)(?![^.]{0,60}\bto\b)))"
+    r"Chancellor|Premier|Sultan|[A-Z][a-z]+ [A-Z][a-z]+)"
+    # "called on X to end the war" urges; "called on X and conveyed ... to" visits.
+    r"(?!(?:(?!\band\b)[^.,;]){0,60}\bto\b)))"
     r"|(?P<phone>\b(?:phone[ds]?|telephone[ds]?|telephonic|phoning|call(?:ed|s)?|dialled|dialed|"
     r"phone-call|phonecall)\b)"
     r"|(?P<video>\b(?:video|videoconferenc\w*|virtual(?:ly)?|online|teleconferenc\w*|"

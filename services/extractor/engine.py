@@ -42,7 +42,7 @@ CLAUSE_BREAK_RE = re.compile(
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
     r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
     r"Sun)[a-z]*\.?\s)|"
-    r"\.(?<![A-Z]\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)(?<!Jr\.)\s+|\s+—\s+|\s+-\s+(?=[A-Z])|"
+    r"\.(?<![A-Z]\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)(?<!Jr\.)(?<!Smt\.)(?<!Shri\.)\s+|\s+—\s+|\s+-\s+(?=[A-Z])|"
     # A comma splice: a new subject with its own verb ("..., Russian Minister X will be").
     r"(?P<splice>,\s+(?=(?:[A-Z][\w’'.-]*\s+){2,6}(?:will|would|is|was|has|had|also)\s)))")
 LOCATION_RE = re.compile(
@@ -218,7 +218,7 @@ REMARKS_RE = re.compile(r"\bremarks\b")
 # into the article it places talks that name no other place.
 DATELINE_CITY_RE = re.compile(r"\s*(?:date\s+\S+\s+)?([A-Z][A-Za-z'. -]{1,30}?)\s*(?:,|\(|--|-\s)")
 DATELINE_REACH = 400
-TALKS_RE = re.compile(r"\b(?:talks|negotiations)\b")
+TALKS_RE = re.compile(r"\b(?:talks|negotiations|discussions)\b")
 WORD_RE = re.compile(r"\S*")
 UPCOMING_RE = re.compile(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
                          r"in the coming days|in the future)\b", re.IGNORECASE)

@@ -11,6 +11,7 @@ ABBREVIATIONS = frozenset({
     "sen", "rep", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
     "dec", "no", "vs", "inc", "ltd", "co", "corp", "dept", "est", "fig", "h.e", "hon", "mt",
     "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m", "i.e", "e.g", "etc",
+    "smt", "shri", "sh", "amb",     # Indian honorifics: "President Smt. Droupadi Murmu"
 })
 _LONGER = max(map(len, ABBREVIATIONS)) + 1
 # A sentence ends at end punctuation before a capital ("said. / Getty Images The" skips

@@ -55,3 +55,26 @@ def test_could_pick_up_the_phone_is_no_call() -> None:
     text = ("President Joe Biden met President Xi Jinping on Wednesday. Biden said he and Xi "
             "agreed that either of them could pick up the phone and call the other.")
     assert _events(text, "2023-11-16") == {("meeting", "2023-11-15", frozenset({"USA", "CHN"}))}
+
+
+def test_called_on_and_conveyed_is_a_courtesy_call() -> None:
+    text = ("On 15 December, External Affairs Minister S. Jaishankar called on President "
+            "Anura Kumara Dissanayake and conveyed India's commitment to the partnership.")
+    assert _events(text, "2024-12-16") == {("meeting", "2024-12-15", frozenset({"IND", "LKA"}))}
+
+
+def test_called_on_to_is_an_appeal() -> None:
+    text = "Modi called on President Vladimir Putin to end the war in Ukraine on Monday."
+    assert _events(text, "2022-09-20") == set()
+
+
+def test_indian_honorific_does_not_end_the_sentence() -> None:
+    text = ("NEW DELHI - President Ranil Wickremesinghe was welcomed at Rashtrapati Bhavan, "
+            "where he was received by President Smt. Droupadi Murmu on Friday.")
+    assert _events(text, "2023-07-21") == {("meeting", "2023-07-21", frozenset({"IND", "LKA"}))}
+
+
+def test_discussions_in_a_named_place_are_a_meeting() -> None:
+    text = ("Prime Minister Narendra Modi held productive discussions with President Anura "
+            "Kumara Dissanayake at Hyderabad House in New Delhi today.")
+    assert _events(text, "2024-12-16") == {("meeting", "2024-12-16", frozenset({"IND", "LKA"}))}
