@@ -194,6 +194,9 @@ PLACE_BEFORE_RE = re.compile(r"[a-z,]\s+The\s+$")
 # "Salman bin Abdulaziz Al Saud": a family-name particle puts the word inside a longer name.
 NAME_PARTICLE_BEFORE_RE = re.compile(r"(?<![\w-])(?:Al|al|El|el|bin|bint|ibn|Abu|Ould|Ben)"
                                      r"[\s-]+$")
+# "near Bandar Abbas", "in Port Said": a place word makes the name a place.
+PLACE_PREFIX_BEFORE_RE = re.compile(r"(?<![\w-])(?:Bandar|Port|Fort|Cape|Lake|Mount|San|Santa|"
+                                    r"Sao|São)\s+$")
 # A one-word name followed by another capitalised word that names no one known.
 NAME_GOES_ON_RE = re.compile(
     r" (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
@@ -1194,7 +1197,8 @@ def _not_the_person(text: str, mention: Mention, mentions: list[Mention]) -> boo
     Salaam", "Al-Salam Palace") or a person missing from the data ("Wang Wenbin")."""
     if PLACE_AFTER_RE.match(text, mention.end) or PLACE_BEFORE_RE.search(
             text, max(0, mention.start - 12), mention.start) or NAME_PARTICLE_BEFORE_RE.search(
-            text, max(0, mention.start - 6), mention.start):
+            text, max(0, mention.start - 6), mention.start) or PLACE_PREFIX_BEFORE_RE.search(
+            text, max(0, mention.start - 7), mention.start):
         return True
     m = NAME_GOES_ON_RE.match(text, mention.end)
     return m is not None and not any(x.start == m.start(1) for x in mentions)

@@ -78,3 +78,9 @@ def test_discussions_in_a_named_place_are_a_meeting() -> None:
     text = ("Prime Minister Narendra Modi held productive discussions with President Anura "
             "Kumara Dissanayake at Hyderabad House in New Delhi today.")
     assert _events(text, "2024-12-16") == {("meeting", "2024-12-16", frozenset({"IND", "LKA"}))}
+
+
+def test_surname_in_a_place_name_is_no_person() -> None:
+    text = ("Vladimir Putin sent a message of condolences to President of Iran Masoud "
+            "Pezeshkian over the explosion at the port near Bandar Abbas.")
+    assert _events(text, "2025-04-27") == {("message", "2025-04-27", frozenset({"RUS", "IRN"}))}
