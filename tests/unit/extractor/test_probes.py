@@ -4,7 +4,8 @@ than the rules were tuned on): the extractor must keep a minimum F1 on them. The
 probes those of a second one (0.3.2), the `d..` probes those of a third (0.3.3), the
 `e..` probes those of a fourth (0.3.4), the `f..` probes
 official readouts and reviews with tallies of a fifth (0.3.5), the `g..` probes
-readouts, wire reports and reviews of a sixth (0.3.7).
+readouts, wire reports and reviews of a sixth (0.3.7), the `h..` probes
+forum speeches, readouts and reviews of a seventh (0.3.8).
 
 Each line of `probes.jsonl`: {"id", "published", "text", "expect": [[type, date,
 status, [party codes]], ...], "tallies": [...]}; a `null` date matches any date.
@@ -19,7 +20,7 @@ from .conftest import parties, run
 
 PROBES = Path(__file__).with_name("probes.jsonl")
 # Set just below what the extractor reaches, so a regression fails.
-MIN_EVENTS_F1 = 0.925
+MIN_EVENTS_F1 = 0.915
 MIN_PLANNED_F1 = 0.91
 
 
