@@ -31,6 +31,11 @@ TRIGGER_RE = re.compile(
     r"felicitation\w*|wrote|written|sympath(?:y|ies)|greetings)\b)"
     r"|(?P<speech>\b(?:speech|speeches|address(?:ed|es|ing)?|remarks|lecture|"
     r"spoke at|speaking at|speaks at|speak at|"
+    # "delivered a statement via video at the general debate": a speech at a forum.
+    r"(?<=delivered a )statement|(?<=delivered a video )statement|"
+    # "spoke to the German Bundestag via video": a speech to a legislature or forum.
+    r"spoke to(?=\s+(?:the|a)\s+(?:[\w-]+\s+){0,4}(?:Bundestag|Parliament|Congress|Diet|"
+    r"Assembly|parliament|session|summit|forum|conference)\b)|"
     # "told the 77th session of the General Assembly": a speech to a forum.
     r"told(?=\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:session|assembly|summit|conference|"
     r"forum|congress|gathering|General Assembly|Assembly|Summit|Conference|Forum)\b))\b)"

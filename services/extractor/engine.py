@@ -1022,7 +1022,9 @@ class Engine:
             speakers = [ctx.last_subject]
         if not speakers:
             return []
-        forum_actor = Actor(_forum_name(text, forum, mentions, ref), None, forum.keys[0],
+        legislature = ref.legislatures.get(forum.keys[0])
+        forum_actor = Actor(_forum_name(text, forum, mentions, ref), legislature,
+                            None if legislature else forum.keys[0],
                             forum.start, forum.end, None, None, via="forum")
         return [[speaker, forum_actor] for speaker in speakers[:3]]
 

@@ -141,6 +141,9 @@ class _Entry:
     capitalised: bool         # the first token must start upper-case in the text
 
 
+LEGISLATURE_PREFIX = "LEG-"
+
+
 class Reference:
     """Indexed reference data; build once with `get_reference()`."""
 
@@ -151,6 +154,8 @@ class Reference:
         self.titles: dict = {}
         # Capital cities: a one-word name equal to one ("Muscat's policy") is the city.
         self.capitals: frozenset[str] = frozenset()
+        # National legislatures act for their country ("addressed the US Congress").
+        self.legislatures: dict[str, str] = {}
         self._index: dict[str, list[_Entry]] = defaultdict(list)
         # Per first token: (size, {tokens: entries}) from the longest size down.
         self._by_size: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
@@ -174,6 +179,11 @@ class Reference:
             org = self.orgs.setdefault(row["org"], {"code": row["org"], "name": row["org"],
                                                     "aliases": [], "adjectives": []})
             org.setdefault("forums", []).extend(row["names"])
+        for row in _read_json(data_dir / "legislatures.json") or []:
+            code = LEGISLATURE_PREFIX + row["country"]
+            self.legislatures[code] = row["country"]
+            self.orgs[code] = {"code": code, "name": row["names"][0], "aliases": [],
+                               "adjectives": [], "forums": list(row["names"])}
         self.titles = _read_json(data_dir / "titles.json") or {}
         leaders_dir = data_dir / "leaders"
         for path in sorted(leaders_dir.glob("*.json")) if leaders_dir.is_dir() else []:
@@ -209,6 +219,8 @@ class Reference:
         first = raw_tokens[0]
         # Acronyms ("US", "UN", "AU") must keep their case: "us", "un", "au" are words.
         exact = exact or (len(phrase.replace(".", "")) <= 4 and phrase.replace(".", "").isupper())
+        # "joint session of Congress": a name that starts lower-case matches as written.
+        exact = exact or (first[0].islower() and tokens[0] not in LOWER_PARTICLES)
         capitalised = first[0].isupper() or tokens[0] not in LOWER_PARTICLES
         entry = _Entry(tokens, kind, key, form, phrase if exact else None, capitalised)
         bucket = self._index[tokens[0]]
