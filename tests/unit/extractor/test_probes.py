@@ -5,7 +5,8 @@ probes those of a second one (0.3.2), the `d..` probes those of a third (0.3.3),
 `e..` probes those of a fourth (0.3.4), the `f..` probes
 official readouts and reviews with tallies of a fifth (0.3.5), the `g..` probes
 readouts, wire reports and reviews of a sixth (0.3.7), the `h..` probes
-forum speeches, readouts and reviews of a seventh (0.3.8).
+forum speeches, readouts and reviews of a seventh (0.3.8), the `i..` probes
+readouts, wire reports and reviews of an eighth (0.3.9).
 
 Each line of `probes.jsonl`: {"id", "published", "text", "expect": [[type, date,
 status, [party codes]], ...], "tallies": [...]}; a `null` date matches any date.
@@ -20,8 +21,8 @@ from .conftest import parties, run
 
 PROBES = Path(__file__).with_name("probes.jsonl")
 # Set just below what the extractor reaches, so a regression fails.
-MIN_EVENTS_F1 = 0.92
-MIN_PLANNED_F1 = 0.91
+MIN_EVENTS_F1 = 0.91
+MIN_PLANNED_F1 = 0.90
 
 
 def _matches(expected: list, event: dict) -> bool:
