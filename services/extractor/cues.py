@@ -16,7 +16,7 @@ TRIGGER_RE = re.compile(
     r"postpone[ds]?|rules? out|ruled out|refused|declined|snubbed)\b)"
     r"|(?P<invite>\b(?:invit(?:ed|es|ation|ations)|accepted an invitation)\b)"
     r"|(?P<callon>\bcall(?:ed|s|ing)? on\b(?=\s+(?-i:President|Prime|King|Queen|Emir|"
-    r"Chancellor|Premier|Sultan|[A-Z][a-z]+ [A-Z][a-z]+)"
+    r"Chancellor|Premier|Sultan|[A-Z][\w'’-]* [A-Z][a-z]+)"
     # "called on X to end the war" urges; "called on X and conveyed ... to" visits.
     r"(?!(?:(?!\band\b)[^.,;]){0,60}\bto\b)))"
     r"|(?P<phone>\b(?:phone[ds]?|telephone[ds]?|telephonic|phoning|call(?:ed|s)?|dialled|dialed|"
@@ -166,7 +166,8 @@ GENERIC_RE = re.compile(
 NOT_EVENT_BEFORE_RE = re.compile(
     r"\b(?:(?:was|were) supposed to|(?:was|were) meant to|recall(?:ed|s|ing)?|"
     # An offer or a demand is not an arranged meeting ("offered to hold talks").
-    r"offer(?:ed|s|ing)? to|call(?:ed|s|ing)? for|(?:ready|willing|prepared) to|"
+    r"offer(?:ed|s|ing)? to|offers? of|proposals? (?:of|for)|call(?:ed|s|ing)? for|"
+    r"(?:ready|willing|prepared) to|"
     r"remember(?:ed|s|ing)?|reminisc\w*|"
     # "either of them could pick up the phone and call": a possibility, not a call.
     r"(?:could|can|might)\s+(?:always\s+|just\s+|simply\s+)?pick\s+up)"

@@ -120,8 +120,25 @@ VIDEO_BEFORE_CALL_RE = re.compile(r"(?:video|conference|zoom)[\s-]+$", re.IGNORE
 SO_CALLED_RE = re.compile(r"(?<![a-z])so[- ]$", re.IGNORECASE)
 INVITE_VISIT_RE = re.compile(r"\binvit\w*\s+(?:[\w.’'-]+\s+){0,7}to\s+(?:visit|attend|come)\b|"
                              r"\binvitation to (?:visit|attend|come)\b", re.IGNORECASE)
-INVITED_TO_RE = re.compile(r"\binvit(?:ed|es|ing)\s+(?:[\w.’'-]+\s+){0,6}to\s+(?:the|a|an)\s",
+INVITED_TO_RE = re.compile(r"\binvit(?:ed|es|ing)\s+(?:[\w.’'-]+\s+){0,6}to\s+(?:the|a|an|"
+                           r"take part|participate|join|attend|speak|address)\s",
                            re.IGNORECASE)
+# "called on X and conveyed the greetings of Prime Minister Modi": whose greetings an
+# envoy passes on in a courtesy call names no party to the call.
+GREETINGS_OF_RE = re.compile(
+    r"\b(?:conveyed|conveying|conveys|extended|extending|passed on|brought|carried)\s+"
+    r"(?:the\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,2}(?:greetings|wishes|regards)\s+(?:of|from)\s",
+    re.IGNORECASE)
+# "held a conversation with Xi, who briefed him on ... the next meeting": a trigger in a
+# relative clause that tells about something else does not type the event.
+RELATIVE_TOPIC_RE = re.compile(
+    r",\s+(?:who|which)\s+(?:\w+\s+){0,2}?(?:briefed|told|informed|updated|apprised|"
+    r"explained|shared|outlined|described)\b", re.IGNORECASE)
+# "their first conversation since they met in Woodside in November": an earlier event
+# of its own type.
+SINCE_THEY_RE = re.compile(
+    r"\bsince\s+(?:they|the two(?:\s+leaders|\s+men|\s+sides)?|both(?:\s+leaders)?)\s+"
+    r"(?:last\s+|first\s+)?(?P<verb>met|held talks|spoke|talked)\b", re.IGNORECASE)
 # "held a video conference with", "during a video call": the medium names the encounter.
 VIDEO_EVENT_RE = re.compile(
     r"\b(?:(?:video|virtual|online)[\s-]+(?:conference|call|chat|link|summit|meeting|talks|"
@@ -748,6 +765,16 @@ class Engine:
             # "invited him to the BRICS Summit to be hosted by India": the summit is
             # what the invitation is for, not an event told.
             triggers = [m for m in triggers if m.start() < c_start + invited.start()]
+        relative = RELATIVE_TOPIC_RE.search(clause_text)
+        if relative and triggers[0].start() < c_start + relative.start():
+            triggers = [m for m in triggers if m.start() < c_start + relative.start()]
+        since_they = SINCE_THEY_RE.search(clause_text)
+        if since_they and triggers[0].start() < c_start + since_they.start():
+            triggers = [m for m in triggers if m.start() < c_start + since_they.start()]
+        greeted = GREETINGS_OF_RE.search(clause_text) if "callon" in kinds else None
+        if greeted:
+            triggers = [m for m in triggers if m.lastgroup != "message"]
+            actors = [a for a in actors if a.start < c_start + greeted.end()]
         kinds = {m.lastgroup for m in triggers} - {"invite"}
         if not kinds:
             return None
@@ -814,6 +841,8 @@ class Engine:
         if since is not None and len(parties_lists) == 1:
             # "their first call since June": a call in June too.
             dated = [*dated, since]
+        earlier = self._since_they(s, clause, since_they, anchor, last_date) \
+            if since_they and status == "occurred" and len(parties_lists) == 1 else None
         carried = _carried_message(c_start, clause_text, parties_lists[0]) if (
             event_type == "message" and kinds & {"meeting", "consult"}
             and len(parties_lists) == 1) else None
@@ -831,7 +860,28 @@ class Engine:
                     confidence=0.8 if explicit else 0.6, headline=s.headline,
                     anaphoric=anaphoric, grouped=grouped, joins=joins, soft_date=soft,
                     past=past and explicit))
+        if earlier is not None:
+            kind = "meeting" if since_they["verb"].lower() in ("met", "held talks") \
+                else "consult"
+            events.append(Candidate(
+                kind, parties_lists[0], *earlier, True, status,
+                (s.span.start, s.span.end), [(s.span.start, s.span.end)],
+                rule=f"{kind}:since({since_they['verb'].lower()})",
+                cameo=_cameo_mode(kind, "")[0], plover_mode=_cameo_mode(kind, "")[1],
+                confidence=0.6, headline=s.headline, past=True))
         return events
+
+    def _since_they(self, s: _Sentence, clause: tuple[int, int], since_they: re.Match[str],
+                    anchor: dt.date | None, last_date: tuple[str | None, str, int] | None,
+                    ) -> tuple[str, str] | None:
+        """The date of the earlier event "since they met in Woodside in November" names."""
+        start = clause[0] + since_they.end()
+        for mention in s.dates:
+            if start <= mention.start < min(clause[1], start + 80):
+                value, precision = self._resolve(s, mention, anchor, last_date)
+                if value and precision in ("day", "month", "year"):
+                    return value, precision
+        return None
 
     @staticmethod
     def _without_scene_hosts(text: str, actors: list[Actor]) -> list[Actor]:

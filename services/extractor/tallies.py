@@ -68,7 +68,9 @@ _QUALIFIER_BEFORE_RE = re.compile(
 _ADJ = (r"(?!(?:and|or|for|of|to|with|in|on|at|per|from|by|than|into|during|since|"
         r"times|occasions)\b)[\w-]+")
 _NOUN_AFTER_RE = re.compile(
-    r"\s+(?P<adj>(?:" + _ADJ + r"\s+){0,3}?)(?P<noun>heads of (?:state|government)"
+    # "congratulatory and condolence messages": two adjectives share the noun.
+    r"\s+(?P<adj>(?:[a-z]+(?:ory|ence|ial|al|ic|ive|ary)\s+(?:and|or)\s+)?"
+    r"(?:" + _ADJ + r"\s+){0,3}?)(?P<noun>heads of (?:state|government)"
     r"(?: and (?:of )?government)?|calls|conversations|talks|meetings|summits|events|"
     r"conferences|engagements|sessions|visits|trips|tours|speeches|addresses|messages|"
     r"letters|leaders|dignitaries|interactions|parliaments|legislatures)\b"
