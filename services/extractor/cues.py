@@ -32,7 +32,8 @@ TRIGGER_RE = re.compile(
     r"|(?P<speech>\b(?:speech|speeches|address(?:ed|es|ing)?|remarks|lecture|"
     r"spoke at|speaking at|speaks at|speak at|"
     # "delivered a statement via video at the general debate": a speech at a forum.
-    r"(?<=delivered a )statement|(?<=delivered a video )statement|"
+    r"(?<=delivered a )statement|(?<=delivered a video )statement|(?<=delivered his )statement|"
+    r"(?<=delivered her )statement|"
     # "spoke to the German Bundestag via video": a speech to a legislature or forum.
     r"spoke to(?=\s+(?:the|a)\s+(?:[\w-]+\s+){0,4}(?:Bundestag|Parliament|Congress|Diet|"
     r"Assembly|parliament|session|summit|forum|conference)\b)|"
@@ -64,7 +65,7 @@ TRIGGER_STEMS = frozenset([
     "lect", "told", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
     "face", "pers", "sign", "dinn", "lunc", "banq", "brea", "shak", "shoo", "tete", "tête",
     "talk", "disc", "conv", "cons", "exch", "inte", "roun", "hold", "held", "brie", "shor",
-    "quic"])
+    "quic", "stat"])
 _TRIGGER_WORDS = WordFilter(lambda word: word[:4].lower() in TRIGGER_STEMS)
 
 

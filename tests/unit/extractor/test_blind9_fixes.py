@@ -52,3 +52,9 @@ def test_congratulatory_and_condolence_messages_are_one_message_tally() -> None:
     tallies = run(text, "2023-01-02")["tallies"]
     assert [(t["type"], t["count"], t["qualifier"], t["period"]) for t in tallies] == [
         ("message", 60, "at_least", "2022")]
+
+
+def test_statement_via_video_at_the_general_debate_is_a_speech_at_the_un() -> None:
+    text = ("Chilean President Sebastian Pinera delivered a statement via video at the general "
+            "debate of the 75th session of the United Nations General Assembly on Tuesday.")
+    assert _events(text, "2020-09-23") == {("speech", "2020-09-22", frozenset({"CHL", "UN"}))}
