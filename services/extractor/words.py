@@ -2,12 +2,15 @@
 
 Every finder (names, triggers, dates, titles, numbers) looks only at tokens whose
 word passes a cheap test ("starts like a month name"). News vocabulary repeats, so
-each filter remembers its answer per distinct word; selecting the accepted tokens
-of an article is then a dict lookup per token done by `map`, not a Python loop.
+the answers of every filter are remembered per distinct word, together, as one
+bit mask: selecting the accepted tokens of an article for all filters at once is
+then one dict lookup per token done by `map`, and a loop over the few tokens that
+any filter accepts.
 """
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left
 from collections.abc import Callable
 from itertools import compress
@@ -17,23 +20,48 @@ from re import Match, Pattern
 Token = tuple[int, int, str]
 
 _word_of = itemgetter(2)
-# Distinct words remembered per filter before it starts afresh (bounds the memory).
+_start_of = itemgetter(0)
+# Distinct words remembered before starting afresh (bounds the memory).
 _MAX_WORDS = 50_000
 
 
-_start_of = itemgetter(0)
-# The words and starts of the last token list seen: every finder reads the same list.
-_last_words: tuple[list[Token], list[str], set[str], list[int]] | None = None
+class _Article:
+    """What is known about one token list: its words and starts, and (once asked)
+    the tokens each filter selects. Every finder reads the same list."""
+
+    __slots__ = ("distinct", "selected", "starts", "tokens", "words")
+
+    def __init__(self, tokens: list[Token], words: list[str] | None = None,
+                 starts: list[int] | None = None) -> None:
+        self.tokens = tokens
+        self.words = list(map(_word_of, tokens)) if words is None else words
+        self.distinct = set(self.words)
+        self.starts = list(map(_start_of, tokens)) if starts is None else starts
+        self.selected: list[list[Token]] | None = None
 
 
-def _words(tokens: list[Token]) -> tuple[list[str], set[str], list[int]]:
-    """The words of `tokens` in order and as a set, and where the tokens start."""
-    global _last_words
-    last = _last_words
-    if last is None or last[0] is not tokens:
-        words = list(map(_word_of, tokens))
-        last = _last_words = (tokens, words, set(words), list(map(_start_of, tokens)))
-    return last[1], last[2], last[3]
+_last: _Article | None = None
+
+
+def _article(tokens: list[Token]) -> _Article:
+    global _last
+    last = _last
+    if last is None or last.tokens is not tokens:
+        last = _last = _Article(tokens)
+    return last
+
+
+def remember_tokens(tokens: list[Token], words: list[str], starts: list[int]) -> None:
+    """Record the words and starts of a token list just made (saves taking them apart)."""
+    global _last
+    _last = _Article(tokens, words, starts)
+
+
+# The live filters, by slot (a slot whose filter is gone stays empty), and per distinct
+# word the bit mask of the slots whose test accepts it.
+_filters: list[weakref.ref[WordFilter]] = []
+_masks: dict[str, int] = {}
+_slots_of_mask: dict[int, tuple[int, ...]] = {}
 
 
 class WordFilter:
@@ -41,11 +69,51 @@ class WordFilter:
 
     def __init__(self, test: Callable[[str], bool]) -> None:
         self._test = test
-        self._known: dict[str, bool] = {}
+        self._slot = len(_filters)
+        _filters.append(weakref.ref(self))
+        _masks.clear()      # words seen so far were not tested by this filter
 
     def select(self, tokens: list[Token]) -> list[Token]:
         """The tokens whose word passes the test, in text order."""
-        return list(compress(tokens, _remembered(self._known, self._test, tokens)))
+        article = _article(tokens)
+        selected = article.selected
+        if selected is None or len(selected) <= self._slot:
+            selected = article.selected = _select_all(article)
+        return selected[self._slot]
+
+
+def _mask(word: str) -> int:
+    mask = 0
+    for slot, ref in enumerate(_filters):
+        word_filter = ref()
+        if word_filter is not None and word_filter._test(word):
+            mask |= 1 << slot
+    return mask
+
+
+def _select_all(article: _Article) -> list[list[Token]]:
+    """For every filter slot, the tokens of `article` it accepts, in text order."""
+    masks = _masks
+    unknown = article.distinct.difference(masks)
+    if unknown:
+        if len(masks) + len(unknown) > _MAX_WORDS:
+            masks.clear()
+            unknown = article.distinct
+        for word in unknown:
+            masks[word] = _mask(word)
+    flags = list(map(masks.__getitem__, article.words))
+    selected: list[list[Token]] = [[] for _ in _filters]
+    tokens, slots_of_mask = article.tokens, _slots_of_mask
+    for index in compress(range(len(flags)), flags):
+        mask = flags[index]
+        slots = slots_of_mask.get(mask)
+        if slots is None:
+            slots = slots_of_mask[mask] = tuple(
+                slot for slot in range(mask.bit_length()) if mask >> slot & 1)
+        token = tokens[index]
+        for slot in slots:
+            selected[slot].append(token)
+    return selected
 
 
 class WordMap:
@@ -57,25 +125,22 @@ class WordMap:
 
     def convert_all(self, tokens: list[Token]) -> list[str]:
         """The converted word of each token."""
-        return _remembered(self._known, self._convert, tokens)
-
-
-def _remembered(known: dict, compute: Callable, tokens: list[Token]) -> list:
-    """`[compute(word) for each token's word]`, through `known` (filled for new words)."""
-    words, distinct, _starts = _words(tokens)
-    unknown = distinct.difference(known)
-    if unknown:
-        if len(known) + len(unknown) > _MAX_WORDS:
-            known.clear()
-            unknown = distinct
-        for word in unknown:
-            known[word] = compute(word)
-    return list(map(known.__getitem__, words))
+        article = _article(tokens)
+        known = self._known
+        unknown = article.distinct.difference(known)
+        if unknown:
+            if len(known) + len(unknown) > _MAX_WORDS:
+                known.clear()
+                unknown = article.distinct
+            convert = self._convert
+            for word in unknown:
+                known[word] = convert(word)
+        return list(map(known.__getitem__, article.words))
 
 
 def token_starts(tokens: list[Token]) -> list[int]:
     """Where each token starts."""
-    return _words(tokens)[2]
+    return _article(tokens).starts
 
 
 def match_at_words(pattern: Pattern[str], text: str, starts: list[int], first: int,
