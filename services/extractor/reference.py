@@ -20,10 +20,10 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate
 from pathlib import Path
 
-from .words import WordMap, remember_tokens
+from .words import WordFilter, WordMap, remember_tokens, token_words
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -171,9 +171,14 @@ class Reference:
         # name only if it is one, or it and the next token are the first two of one.
         self._one_word: set[str] = set()
         self._two_words: set[tuple[str, ...]] = set()
+        # Per first token: whether some name starting with it takes any case, whether some
+        # takes a capitalised word, and the first words of the names that keep their case.
+        self._first_cases: dict[str, tuple[bool, bool, frozenset[str]]] = {}
         self._holders: dict[tuple[str, str], list[tuple[Office, Person]]] = defaultdict(list)
         self._load(data_dir)
         self._build_index()
+        # Tokens where a name may start, picked with the other finders' words.
+        self._name_starts = WordFilter(self._may_start_name)
 
     # ----------------------------------------------------------------- loading
     def _load(self, data_dir: Path) -> None:
@@ -269,6 +274,7 @@ class Reference:
         for first, bucket in self._index.items():
             bucket.sort(key=lambda e: -len(e.tokens))
             self._by_size[first] = _by_size(bucket)
+            self._first_cases[first] = _first_cases(bucket)
             for entry in bucket:
                 if len(entry.tokens) == 1:
                     self._one_word.add(first)
@@ -282,18 +288,19 @@ class Reference:
         non-overlapping, in text order (`tokens`: `tokenize(text)`, if already done)."""
         if tokens is None:
             tokens = tokenize(text)
-        folded = _FOLDED.convert_all(tokens)
+        words = token_words(tokens)
+        fold_word = _FOLDED.one
         found: list[Mention] = []
-        covered, count = 0, len(folded)
+        covered, count = 0, len(words)
         one_word, two_words = self._one_word, self._two_words
-        for i in compress(range(count), map(self._index.__contains__, folded)):
+        for i in self._name_starts.select_indices(tokens):
             if i < covered:
                 continue
-            first = folded[i]
+            first = fold_word(words[i])
             if first not in one_word and (
-                    first, folded[i + 1] if i + 1 < count else "") not in two_words:
+                    first, fold_word(words[i + 1]) if i + 1 < count else "") not in two_words:
                 continue    # no name of one word, and none goes on with the next token
-            length, hits = _match_at(text, tokens, folded, i, self._by_size[folded[i]])
+            length, hits = _match_at(text, tokens, words, i, self._by_size[first])
             if not hits:
                 continue
             start, end = tokens[i][0], tokens[i + length - 1][1]
@@ -306,6 +313,15 @@ class Reference:
             found.append(Mention(start, end, kind, keys, form, text[start:end]))
             covered = i + length
         return found
+
+    def _may_start_name(self, word: str) -> bool:
+        """Whether a name can start at a token of `word`: its folded form starts one, in a
+        case that one of those names accepts (a necessary test of `_case_ok`, per word)."""
+        cases = self._first_cases.get(_FOLDED.one(word))
+        if cases is None:
+            return False
+        any_case, capitalised, exact_firsts = cases
+        return any_case or (capitalised and word[0].isupper()) or word in exact_firsts
 
     # ----------------------------------------------------------------- offices
     def holders(self, role: str, party: str, on: dt.date | None) -> list[Person]:
@@ -348,12 +364,20 @@ def _by_size(bucket: list[_Entry]) -> list[tuple[int, dict[tuple[str, ...], list
     return sorted(sizes.items(), reverse=True)
 
 
-def _match_at(text: str, tokens: list[tuple[int, int, str]], folded: list[str], i: int,
+def _first_cases(bucket: list[_Entry]) -> tuple[bool, bool, frozenset[str]]:
+    """What case the first word of a bucket's names may have (see `_case_ok`)."""
+    exact = [e for e in bucket if e.exact_case is not None]
+    free = [e for e in bucket if e.exact_case is None]
+    return (any(not e.capitalised for e in free), any(e.capitalised for e in free),
+            frozenset(TOKEN_RE.findall(e.exact_case)[0] for e in exact if e.exact_case))
+
+
+def _match_at(text: str, tokens: list[tuple[int, int, str]], words: list[str], i: int,
               by_size: list[tuple[int, dict[tuple[str, ...], list[_Entry]]]],
               ) -> tuple[int, list[_Entry]]:
     """The longest names starting at token `i`: (their size in tokens, their entries)."""
     for size, by_tokens in by_size:
-        entries = by_tokens.get(tuple(folded[i:i + size]))
+        entries = by_tokens.get(tuple(map(_FOLDED.one, words[i:i + size])))
         if not entries:
             continue
         # A name must not run on across a line break or a sentence end.

@@ -27,7 +27,7 @@ _MAX_WORDS = 50_000
 
 class _Article:
     """What is known about one token list: its words and starts, and (once asked)
-    the tokens each filter selects. Every finder reads the same list."""
+    the indices of the tokens each filter selects. Every finder reads the same list."""
 
     __slots__ = ("distinct", "selected", "starts", "tokens", "words")
 
@@ -37,7 +37,13 @@ class _Article:
         self.words = list(map(_word_of, tokens)) if words is None else words
         self.distinct = set(self.words)
         self.starts = list(map(_start_of, tokens)) if starts is None else starts
-        self.selected: list[list[Token]] | None = None
+        self.selected: list[list[int]] | None = None
+
+    def selected_by(self, slot: int) -> list[int]:
+        selected = self.selected
+        if selected is None or len(selected) <= slot:
+            selected = self.selected = _select_all(self)
+        return selected[slot]
 
 
 _last: _Article | None = None
@@ -75,11 +81,11 @@ class WordFilter:
 
     def select(self, tokens: list[Token]) -> list[Token]:
         """The tokens whose word passes the test, in text order."""
-        article = _article(tokens)
-        selected = article.selected
-        if selected is None or len(selected) <= self._slot:
-            selected = article.selected = _select_all(article)
-        return selected[self._slot]
+        return list(map(tokens.__getitem__, _article(tokens).selected_by(self._slot)))
+
+    def select_indices(self, tokens: list[Token]) -> list[int]:
+        """Where in `tokens` the words that pass the test are, in text order."""
+        return _article(tokens).selected_by(self._slot)
 
 
 def _mask(word: str) -> int:
@@ -91,8 +97,8 @@ def _mask(word: str) -> int:
     return mask
 
 
-def _select_all(article: _Article) -> list[list[Token]]:
-    """For every filter slot, the tokens of `article` it accepts, in text order."""
+def _select_all(article: _Article) -> list[list[int]]:
+    """For every filter slot, the indices of the tokens of `article` it accepts."""
     masks = _masks
     unknown = article.distinct.difference(masks)
     if unknown:
@@ -102,17 +108,16 @@ def _select_all(article: _Article) -> list[list[Token]]:
         for word in unknown:
             masks[word] = _mask(word)
     flags = list(map(masks.__getitem__, article.words))
-    selected: list[list[Token]] = [[] for _ in _filters]
-    tokens, slots_of_mask = article.tokens, _slots_of_mask
+    selected: list[list[int]] = [[] for _ in _filters]
+    slots_of_mask = _slots_of_mask
     for index in compress(range(len(flags)), flags):
         mask = flags[index]
         slots = slots_of_mask.get(mask)
         if slots is None:
             slots = slots_of_mask[mask] = tuple(
                 slot for slot in range(mask.bit_length()) if mask >> slot & 1)
-        token = tokens[index]
         for slot in slots:
-            selected[slot].append(token)
+            selected[slot].append(index)
     return selected
 
 
@@ -137,10 +142,24 @@ class WordMap:
                 known[word] = convert(word)
         return list(map(known.__getitem__, article.words))
 
+    def one(self, word: str) -> str:
+        """The converted `word`."""
+        value = self._known.get(word)
+        if value is None:
+            if len(self._known) >= _MAX_WORDS:
+                self._known.clear()
+            value = self._known[word] = self._convert(word)
+        return value
+
 
 def token_starts(tokens: list[Token]) -> list[int]:
     """Where each token starts."""
     return _article(tokens).starts
+
+
+def token_words(tokens: list[Token]) -> list[str]:
+    """The word of each token."""
+    return _article(tokens).words
 
 
 def match_at_words(pattern: Pattern[str], text: str, starts: list[int], first: int,
