@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .words import WordFilter, match_at_words, token_starts
+from .words import WordFilter, token_starts, token_words
 
 # One alternation; the group name says what kind of cue matched.
 TRIGGER_RE = re.compile(
@@ -69,21 +69,42 @@ TRIGGER_STEMS = frozenset([
 _TRIGGER_WORDS = WordFilter(lambda word: word[:4].lower() in TRIGGER_STEMS)
 
 
+# The one trigger that starts with a word before its stem word ("in person", "in-person"):
+# a shorter word just before a stem word is tried as a start only if it can be this one.
+_LEAD_WORD_RE = re.compile(r"in", re.IGNORECASE)
+
+
 def find_triggers(text: str, tokens: list[tuple[int, int, str]]) -> list[re.Match[str]]:
     """Every trigger match in `text`, searching only around candidate words."""
     found: list[re.Match[str]] = []
     pos, size = 0, len(text)
-    starts = token_starts(tokens)
-    for start, end, _word in _TRIGGER_WORDS.select(tokens):
+    starts, words = token_starts(tokens), token_words(tokens)
+    for index in _TRIGGER_WORDS.select_indices(tokens):
+        start, end, _word = tokens[index]
         if end <= pos:
             continue
-        m = match_at_words(TRIGGER_RE, text, starts, max(pos, start - 3), start,
-                           min(size, end + 60))
+        m = _trigger_at(text, starts, words, index, max(pos, start - 3), min(size, end + 60))
         if m is None or m.end() <= start:
             continue
         found.append(m)
         pos = m.end()
     return found
+
+
+def _trigger_at(text: str, starts: list[int], words: list[str], index: int, first: int,
+                endpos: int) -> re.Match[str] | None:
+    """The first trigger match starting at a token from `first` to token `index`'s start.
+    Tokens before `index` there are of one or two letters (a separator stands between):
+    of those, only a word that can open a trigger is tried."""
+    lead = index
+    while lead > 0 and starts[lead - 1] >= first:
+        lead -= 1
+    for k in range(lead, index):
+        if _LEAD_WORD_RE.fullmatch(words[k]):
+            m = TRIGGER_RE.match(text, starts[k], endpos)
+            if m is not None:
+                return m
+    return TRIGGER_RE.match(text, starts[index], endpos)
 
 
 # Words in the few tokens before a trigger that make the event planned.

@@ -242,6 +242,19 @@ def _date_hint(word: str) -> bool:
 
 _DATE_HINTS = WordFilter(_date_hint)
 
+# The words a match of DATE_RE can start with (read off its patterns): a number, a month
+# or weekday name, or one of these leading words. In a hint's window only tokens of such a
+# word are tried as starts; at any other token the pattern cannot match.
+_DATE_LEAD_WORD_RE = re.compile(
+    r"(?:a|one|two|three|four|five|six|several|the|earlier|later|on|that|this|today|"
+    r"yesterday|tomorrow|tonight|last|next|past|previous|coming|before|by|in|recently|"
+    r"early|mid|late|of|since|during|for|from)", re.IGNORECASE)
+_DATE_LEAD_PREFIX_RE = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday", re.IGNORECASE)
+_DATE_STARTS = WordFilter(lambda word: bool(_DATE_LEAD_WORD_RE.fullmatch(word)
+                                            or _DATE_LEAD_PREFIX_RE.match(word)))
+
 
 def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> list[DateMention]:
     """Every date expression in `text`, in order.
@@ -254,6 +267,7 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
     found: list[DateMention] = []
     pos, size = 0, len(text)
     starts = token_starts(tokens)
+    starts = [starts[i] for i in _DATE_STARTS.select_indices(tokens)]
     for start, end, _word in _DATE_HINTS.select(tokens):
         if end <= pos:
             continue

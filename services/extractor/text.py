@@ -21,6 +21,12 @@ _BOUNDARY_RE = re.compile(
     r"[.!?\s](?:(?<=[.!?])[.!?]*(?:\s+/\s+[A-Z]\w*(?:\s+Images)?\s+(?=[A-Z])|"
     r"[\"”’')\]]*\s+(?=[\"“‘'(\[]*[A-Z0-9]))|(?<=\n)|"
     r"(?<=\s)\s*(?=(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Related News)\b))")
+# Without a link title in the text, only end punctuation and line breaks can end a
+# sentence: the same boundaries, from a pattern whose first character skips spaces.
+_PLAIN_BOUNDARY_RE = re.compile(
+    r"[.!?\n](?:(?<=[.!?])[.!?]*(?:\s+/\s+[A-Z]\w*(?:\s+Images)?\s+(?=[A-Z])|"
+    r"[\"”’')\]]*\s+(?=[\"“‘'(\[]*[A-Z0-9]))|(?<=\n))")
+_LINK_LEADS = ("Read more", "READ MORE", "Also read", "Also Read", "ALSO READ", "Related News")
 # Link titles and teasers glued into the text: they restate, never report, an event.
 LINK_LEAD_RE = re.compile(r"(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Related News)\b")
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)[.!?]+[\"”’')\]]*\s*$")
@@ -52,7 +58,9 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences as (start, end) spans; a blank line starts a new paragraph."""
     sentences: list[Sentence] = []
     start, paragraph = 0, 0
-    for m in _BOUNDARY_RE.finditer(text):
+    boundaries = _BOUNDARY_RE if any(lead in text for lead in _LINK_LEADS) \
+        else _PLAIN_BOUNDARY_RE
+    for m in boundaries.finditer(text):
         boundary = m.group()
         if boundary == "\n":
             _append(text, sentences, start, m.start(), paragraph)
