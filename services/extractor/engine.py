@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from . import cues
 from .actors import Actor, ActorResolver, Context, TitleMatch
 from .dates import DateMention, anchors, find_dates, meta_spans, resolve
+from .needles import Needles, lowered
 from .reference import Mention, Reference, fold, tokenize
 from .text import LINK_LEAD_RE, Sentence, split_sentences
 from .words import WordFilter
@@ -286,6 +287,34 @@ WHEN_LEAD_RE = re.compile(r"[\s,;]*when\b", re.IGNORECASE)
 MESSAGE_NOUN_RE = re.compile(r"\b(?:message|letter|cable|telegram|note)s?\b", re.IGNORECASE)
 MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
 
+# For the patterns searched most: words every match contains (see needles.py). A text
+# without them is not searched.
+TALLY_CLAUSE_NEEDLES = Needles(r"\d|presidents|leaders|heads of state|ministers|countries|"
+                               r"nations|governments")
+GENERIC_NEEDLES = Needles(r"maintain|keep in|stay in|strengthen communication")
+INVITE_NEEDLES = Needles(r"invit")
+SINCE_THEY_NEEDLES = Needles(r"since")
+NOT_EVENT_CLAUSE_NEEDLES = Needles(r"level|ministerial")
+NOT_EVENT_BEFORE_NEEDLES = Needles(r"supposed|meant|recall|offer|proposal|call|ready|willing|"
+                                   r"prepared|remember|reminisc|pick")
+HOST_NEEDLES = Needles(r"host")
+SUMMIT_NEEDLES = Needles(r"summit")
+RELATIVE_TOPIC_NEEDLES = Needles(r"who|which")
+ATTEND_BEFORE_NEEDLES = Needles(r"attend|particip|take part|took part|taking part|join")
+PREVIOUS_BEFORE_NEEDLES = Needles(r"previous|prior|last")
+SINCE_NEEDLES = Needles(r"since|until|till|before|end of|from|for|office")
+RELATION_BEFORE_NEEDLES = Needles(r"predecessor|successor|wife|husband|spouse|son|daughter|"
+                                  r"father|mother|brother|sister")
+ORDINAL_TIME_NEEDLES = Needles(r"time to")
+PLANNED_NEEDLES = Needles(r"will|shall|'ll|scheduled|expected|set to|due to|plan|intend|agree|"
+                          r"look|hop|upcoming|forthcoming|is to|are to|next|want|proposed|seek|"
+                          r"prepar|would|possible|potential")
+WEAK_PLANNED_NEEDLES = Needles(r"to (?:meet|hold|visit|have|pay|speak|talk|host|call)")
+UPCOMING_NEEDLES = Needles(r"upcoming|next|later this|coming days|future")
+TIMES_AFTER_NEEDLES = Needles(r"times|repeatedly|regularly|frequently|often")
+COUNT_BEFORE_NEEDLES = Needles(r"\d|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                               r"dozen|hundred|several|numerous|many|multiple|number of|series of")
+
 TYPE_INFO: dict[str, tuple[str, str, str]] = {
     # type: (CAMEO, PLOVER type, channel)
     "phone_call": ("041", "CONSULT", "phone"),
@@ -393,6 +422,7 @@ class Engine:
         """Events of one article; `mentions`, `tokens`, sentence `spans` and
         `article_dates` (`anchors(text, published)`) if already found."""
         self._tokens = tokens if tokens is not None else tokenize(text)
+        self._low = lowered(text)
         self._mentions = mentions if mentions is not None else self.ref.find_mentions(
             text, self._tokens)
         self._triggers = [m for m in cues.find_triggers(text, self._tokens)
@@ -533,8 +563,11 @@ class Engine:
         ) else None
         actors = self._actors(text, s, rough_on, ctx)
         events: list[Candidate] = []
-        s.tally = bool(triggers) and bool(TALLY_CLAUSE_RE.search(text, start, end))
-        if triggers and not cues.GENERIC_RE.search(text, start, end):
+        low = self._low
+        s.tally = bool(triggers) and TALLY_CLAUSE_NEEDLES.may(low, start, end) and bool(
+            TALLY_CLAUSE_RE.search(text, start, end))
+        if triggers and not (GENERIC_NEEDLES.may(low, start, end)
+                             and cues.GENERIC_RE.search(text, start, end)):
             for clause in _clauses(text, start, end):
                 clause_triggers = [m for m in triggers if clause[0] <= m.start() < clause[1]]
                 if not clause_triggers:
@@ -549,8 +582,9 @@ class Engine:
         ctx.remember(named)
         ctx.forums.extend(m for m in s.mentions if m.kind == "org")
         # "her predecessor, Lee": a person told about, not the one the story follows.
-        named = [a for a in named if not RELATION_BEFORE_RE.search(
-            text, max(0, a.start - 30), a.start)]
+        named = [a for a in named if not (
+            RELATION_BEFORE_NEEDLES.may(low, max(0, a.start - 30), a.start)
+            and RELATION_BEFORE_RE.search(text, max(0, a.start - 30), a.start))]
         subjects = [a for a in named if a.start < (triggers[0].start() if triggers else end)]
         if subjects:
             ctx.last_subject = subjects[0]
@@ -563,7 +597,9 @@ class Engine:
             ctx.last_parties = list(bilateral[-1].parties)
             ctx.last_aside = bool(ASIDE_START_RE.match(text, s.span.start)
                                   or ASIDE_RE.search(text, s.span.start, s.span.end))
-        usable = [d for d in s.dates if not SINCE_RE.search(text, max(0, d.start - 40), d.start)]
+        usable = [d for d in s.dates if not (
+            SINCE_NEEDLES.may(low, max(0, d.start - 40), d.start)
+            and SINCE_RE.search(text, max(0, d.start - 40), d.start))]
         dated = [d for d in usable if d.kind in ("absolute", "weekday", "nth", "month")]
         if dated:
             self._last_mention = (dated[-1], index)
@@ -753,11 +789,13 @@ class Engine:
         per_date = [d for d in s.dates if c_start <= d.start < c_end
                     and d.kind in ("absolute", "month")]
         several = len(per_date) >= 2 and bool(RESPECTIVELY_RE.search(clause_text))
-        triggers = [m for m in triggers if (several or not _counted(text, c_start, m))
+        low = self._low
+        triggers = [m for m in triggers if (several or not _counted(text, c_start, m, low))
                     and not (m.group().lower() in ("meet", "meets")
                              and MEET_NOT_PERSON_RE.match(text, m.end()))]
         accepted = ACCEPTED_RE.search(clause_text) if "invite" in kinds else None
-        if INVITE_VISIT_RE.search(clause_text) and not accepted:
+        if INVITE_NEEDLES.may(low, c_start, c_end) and INVITE_VISIT_RE.search(clause_text) \
+                and not accepted:
             triggers = [m for m in triggers if m.lastgroup != "meeting"
                         or not m.group().lower().startswith("visit")]
         invited = INVITED_TO_RE.search(clause_text) if "invite" in kinds else None
@@ -765,10 +803,12 @@ class Engine:
             # "invited him to the BRICS Summit to be hosted by India": the summit is
             # what the invitation is for, not an event told.
             triggers = [m for m in triggers if m.start() < c_start + invited.start()]
-        relative = RELATIVE_TOPIC_RE.search(clause_text)
+        relative = RELATIVE_TOPIC_RE.search(clause_text) if RELATIVE_TOPIC_NEEDLES.may(
+            low, c_start, c_end) else None
         if relative and triggers[0].start() < c_start + relative.start():
             triggers = [m for m in triggers if m.start() < c_start + relative.start()]
-        since_they = SINCE_THEY_RE.search(clause_text)
+        since_they = SINCE_THEY_RE.search(clause_text) if SINCE_THEY_NEEDLES.may(
+            low, c_start, c_end) else None
         if since_they and triggers[0].start() < c_start + since_they.start():
             triggers = [m for m in triggers if m.start() < c_start + since_they.start()]
         greeted = GREETINGS_OF_RE.search(clause_text) if "callon" in kinds else None
@@ -784,8 +824,10 @@ class Engine:
             return None
         main = _main_trigger(text, triggers, event_type)
         first = main.start()
-        if cues.NOT_EVENT_CLAUSE_RE.search(clause_text) or any(
-                cues.NOT_EVENT_BEFORE_RE.search(text, max(c_start, pos - 50), pos)
+        if (NOT_EVENT_CLAUSE_NEEDLES.may(low, c_start, c_end)
+                and cues.NOT_EVENT_CLAUSE_RE.search(clause_text)) or any(
+                NOT_EVENT_BEFORE_NEEDLES.may(low, max(c_start, pos - 50), pos)
+                and cues.NOT_EVENT_BEFORE_RE.search(text, max(c_start, pos - 50), pos)
                 for pos in {triggers[0].start(), first}):
             return None
         if _negated(text, c_start, c_end, main):
@@ -801,7 +843,8 @@ class Engine:
             # "..., but X did not meet him": no party from a clause that denies its event.
             sentence_actors = self._actors_outside_denials(text, s, actors, clause)
         # "attended the G20 summit by video link and delivered remarks": a speech there.
-        if event_type != "speech" and ATTEND_BEFORE_RE.search(
+        if event_type != "speech" and ATTEND_BEFORE_NEEDLES.may(
+                low, max(c_start, first - 80), first) and ATTEND_BEFORE_RE.search(
                 text, max(c_start, first - 80), first) and len(
                 {a.party for a in clause_actors if a.via != "group"}) < 2:
             return None     # attending a summit or meeting with no named counterpart
@@ -814,22 +857,23 @@ class Engine:
                 any(a.party == self._dateline_country for a in parties_lists[0]):
             event_type = "meeting"  # "ASTANA - X held talks with Tokayev": in the capital
         # Status and reference back are read only for a clause with parties (most have none).
-        status = _status(text, c_start, first, clause_text)
+        status = _status(text, c_start, first, clause_text, low)
         if accepted and event_type == "meeting" and c_start + accepted.start() < first:
             status = "planned"      # "accepted an invitation to visit Beijing"
         if triggers[0].start() < first and status == "occurred":
             # "will have a number of meetings, including on the sidelines of ...".
-            status = _status(text, c_start, triggers[0].start(), clause_text)
+            status = _status(text, c_start, triggers[0].start(), clause_text, low)
         anaphoric = bool(DEFINITE_BEFORE_RE.search(text, max(c_start, first - 30), first)) \
             and not (kinds & {"phone", "video"})
-        past = bool(PREVIOUS_BEFORE_RE.search(text, max(c_start, first - 40), first))
+        past = PREVIOUS_BEFORE_NEEDLES.may(low, max(c_start, first - 40), first) and bool(
+            PREVIOUS_BEFORE_RE.search(text, max(c_start, first - 40), first))
         date, precision, explicit = self._date(text, s, clause, first, status, anchor,
                                                last_date, index, past)
         soft = explicit and any(d.kind in ("relday", "relper") for d in s.dates
                                 if clause[0] <= d.start < clause[1])
-        grouped = bool(SUMMIT_RE.search(clause_text))
-        joins = (anaphoric and bool(ALSO_ATTENDED_RE.search(clause_text))) or bool(
-            HOST_JOINS_RE.search(clause_text))
+        grouped = SUMMIT_NEEDLES.may(low, c_start, c_end) and bool(SUMMIT_RE.search(clause_text))
+        joins = (anaphoric and bool(ALSO_ATTENDED_RE.search(clause_text))) or (
+            HOST_NEEDLES.may(low, c_start, c_end) and bool(HOST_JOINS_RE.search(clause_text)))
         cameo, mode = _cameo_mode(event_type, clause_text)
         dated = [(date, precision)]
         if several:
@@ -1226,15 +1270,23 @@ def _event_type(kinds: set[str], clause_text: str, has_forum: bool,
     return None
 
 
-def _status(text: str, c_start: int, first: int, clause_text: str) -> str:
+def _status(text: str, c_start: int, first: int, clause_text: str, low: str | None) -> str:
+    """`low`: the `lowered` text, or None."""
     word_end = WORD_RE.match(text, first, first + 30).end()
-    window = INVITE_VISIT_RE.sub(" ", text[max(c_start, first - 110):word_end])
-    window = ORDINAL_TIME_RE.sub(" ", window)
-    if cues.PLANNED_RE.search(window) and not cues.PAST_RE.search(window):
+    window_start = max(c_start, first - 110)
+    window = text[window_start:word_end]
+    if INVITE_NEEDLES.may(low, window_start, word_end):
+        window = INVITE_VISIT_RE.sub(" ", window)
+    if ORDINAL_TIME_NEEDLES.may(low, window_start, word_end):
+        window = ORDINAL_TIME_RE.sub(" ", window)
+    if PLANNED_NEEDLES.may_text(window) and cues.PLANNED_RE.search(window) and \
+            not cues.PAST_RE.search(window):
         return "planned"
-    if cues.WEAK_PLANNED_RE.search(window) and not cues.PAST_VERB_RE.search(window):
+    if WEAK_PLANNED_NEEDLES.may_text(window) and cues.WEAK_PLANNED_RE.search(window) and \
+            not cues.PAST_VERB_RE.search(window):
         return "planned"
-    upcoming = UPCOMING_RE.search(clause_text)
+    upcoming = UPCOMING_RE.search(clause_text) if UPCOMING_NEEDLES.may(
+        low, c_start, c_start + len(clause_text)) else None
     if upcoming and not (PAST_TRIGGER_RE.fullmatch(text, first, word_end) and (
             DUE_BEFORE_RE.search(clause_text, max(0, upcoming.start() - 12), upcoming.start())
             or (c_start + upcoming.start() > first and TOPIC_BEFORE_RE.search(
@@ -1310,13 +1362,18 @@ def _negated(text: str, c_start: int, c_end: int, main: re.Match[str]) -> bool:
     return bool(NEGATED_AFTER_RE.match(text, main.end(), end))
 
 
-def _counted(text: str, c_start: int, m: re.Match[str]) -> bool:
-    """A trigger inside a counted phrase ("three phone calls") belongs to a tally."""
+def _counted(text: str, c_start: int, m: re.Match[str], low: str | None) -> bool:
+    """A trigger inside a counted phrase ("three phone calls") belongs to a tally (`low`:
+    the `lowered` text, or None)."""
     if m.lastgroup not in ("phone", "meeting", "consult", "video", "message", "speech"):
         return False
-    if TIMES_AFTER_RE.match(text, m.end(), m.end() + 40):
+    end = m.end()
+    if TIMES_AFTER_NEEDLES.may(low, end, end + 40) and TIMES_AFTER_RE.match(text, end, end + 40):
         return True     # "have spoken by phone several times": no one event
-    before = text[max(c_start, m.start() - 40):m.start()]
+    before_start = max(c_start, m.start() - 40)
+    if not COUNT_BEFORE_NEEDLES.may(low, before_start, m.start()):
+        return False
+    before = text[before_start:m.start()]
     if not cues.COUNT_BEFORE_RE.search(before):
         return False
     phrase = m.group().lower() + " " + NEXT_WORD_RE.match(text, m.end(), m.end() + 20).group(
