@@ -427,10 +427,22 @@ def dateline_date(text: str, anchor: dt.date | None) -> dt.date | None:
     return value
 
 
+_DATELINE_REACH = 2500
+
+
 @lru_cache(maxsize=4)
 def _dateline(text: str) -> re.Match[str] | None:
     """The dateline near the top; both the anchors and the meta spans need it."""
-    return DATELINE_RE.search(text, 0, 2500)
+    # The pattern opens with "^" (a line start): tried at line starts only, it finds
+    # what a search finds.
+    line_start, end = 0, min(len(text), _DATELINE_REACH)
+    while True:
+        m = DATELINE_RE.match(text, line_start, _DATELINE_REACH)
+        if m is not None:
+            return m
+        line_start = text.find("\n", line_start, end) + 1
+        if line_start == 0:
+            return None
 
 
 def meta_spans(text: str) -> list[tuple[int, int]]:

@@ -289,8 +289,8 @@ MESSAGE_WORD_RE = re.compile(r"\b(?:condolence\w*|sympath\w+)\b", re.IGNORECASE)
 
 # For the patterns searched most: words every match contains (see needles.py). A text
 # without them is not searched.
-TALLY_CLAUSE_NEEDLES = Needles(r"\d|presidents|leaders|heads of state|ministers|countries|"
-                               r"nations|governments")
+TALLY_CLAUSE_NEEDLES = Needles(r"presidents|leaders|heads of state|ministers|countries|"
+                               r"nations|governments", digit=True)
 GENERIC_NEEDLES = Needles(r"maintain|keep in|stay in|strengthen communication")
 INVITE_NEEDLES = Needles(r"invit")
 SINCE_THEY_NEEDLES = Needles(r"since")
@@ -312,8 +312,9 @@ PLANNED_NEEDLES = Needles(r"will|shall|'ll|scheduled|expected|set to|due to|plan
 WEAK_PLANNED_NEEDLES = Needles(r"to (?:meet|hold|visit|have|pay|speak|talk|host|call)")
 UPCOMING_NEEDLES = Needles(r"upcoming|next|later this|coming days|future")
 TIMES_AFTER_NEEDLES = Needles(r"times|repeatedly|regularly|frequently|often")
-COUNT_BEFORE_NEEDLES = Needles(r"\d|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                               r"dozen|hundred|several|numerous|many|multiple|number of|series of")
+COUNT_BEFORE_NEEDLES = Needles(r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                               r"dozen|hundred|several|numerous|many|multiple|number of|series of",
+                               digit=True)
 
 TYPE_INFO: dict[str, tuple[str, str, str]] = {
     # type: (CAMEO, PLOVER type, channel)

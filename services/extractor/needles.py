@@ -26,20 +26,26 @@ def lowered(text: str) -> str | None:
     return text.lower()
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
 class Needles:
     """Words one of which every match of some case-insensitive pattern contains
-    (written lower-case, as a regular expression of alternatives)."""
+    (written lower-case, as a regular expression of alternatives), or a digit when
+    `digit` is set (searched apart: a pattern of plain words alone is scanned fastest)."""
 
-    __slots__ = ("_re",)
+    __slots__ = ("_digit", "_re")
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, digit: bool = False) -> None:
         self._re = re.compile(pattern)
+        self._digit = digit
 
     def may(self, low: str | None, start: int, end: int) -> bool:
         """Whether `low[start:end]` (`lowered` text, or None) may hold a match."""
-        return low is None or self._re.search(low, start, end) is not None
+        return low is None or self._re.search(low, start, end) is not None or (
+            self._digit and _DIGIT_RE.search(low, start, end) is not None)
 
     def may_text(self, text: str) -> bool:
         """Whether `text` may hold a match."""
         low = lowered(text)
-        return low is None or self._re.search(low) is not None
+        return low is None or self.may(low, 0, len(low))
