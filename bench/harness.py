@@ -124,7 +124,7 @@ class Extracted:
     def expected_canonical_ids(self) -> set[str]:
         """Canonical ids the ``actor_events`` table holds once every article is through."""
         ids: set[str] = set()
-        for row in self.reference.tables.actor_tables["actor_events"].values():
+        for row in self.reference.tables.actor_events.values():
             ids.update(row)
         return ids
 

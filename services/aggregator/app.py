@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import faust
@@ -26,7 +26,7 @@ from services.aggregator import buckets as buckets_mod
 from services.aggregator import canonical, index
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
-from services.common.faust_app import make_app, raw_topic
+from services.common.faust_app import batches, make_app, raw_topic, send_all, writing_for
 from services.common.kafka import MAX_MESSAGE_BYTES
 from services.common.messages import deadletter_message
 from services.common.settings import Settings
@@ -38,15 +38,53 @@ log = logging.getLogger(__name__)
 class AggregatorTables:
     """The tables of one aggregator app, by name."""
 
-    buckets: faust.Table
-    canonical_events: faust.Table
-    actor_months: faust.Table
-    tallies: faust.Table
-    actor_tables: dict[str, faust.Table]
+    buckets: Any
+    canonical_events: Any
+    actor_events: Any
+    actor_months: Any
+    tallies: Any
 
-    def by_name(self) -> dict[str, faust.Table]:
+    def by_name(self) -> dict[str, Any]:
         return {"canonical_events": self.canonical_events, "tallies": self.tallies,
-                "actor_months": self.actor_months, **self.actor_tables}
+                "actor_months": self.actor_months, "actor_events": self.actor_events}
+
+    def buffered(self) -> BufferedTables:
+        """These tables seen through one batch's writes."""
+        return BufferedTables(*(RowBuffer(getattr(self, f.name)) for f in fields(self)))
+
+
+class RowBuffer:
+    """A table seen through the writes of one batch.
+
+    Reads see the batch's own writes; ``flush`` writes each changed row to the
+    table once, so a row that a batch touches a hundred times costs one
+    changelog message, not a hundred.
+    """
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self.rows: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.rows[key] if key in self.rows else self.table.get(key)
+        return default if value is None else value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.rows[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        self.rows[key] = None
+
+    def flush(self) -> None:
+        for key, value in self.rows.items():
+            _store(self.table, key, value)
+        self.rows.clear()
+
+
+class BufferedTables(AggregatorTables):
+    def flush(self) -> None:
+        for f in fields(self):
+            getattr(self, f.name).flush()
 
 
 def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> faust.Table:
@@ -57,20 +95,15 @@ def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> fau
 
 
 def build_tables(app: faust.App, settings: Settings) -> AggregatorTables:
-    actor_help = {
-        "calls_per_month": "actor|month -> canonical ids of distinct phone calls",
-        "events_per_month": "actor|month -> {type: canonical ids}",
-        "counterparts": "actor|month -> {counterpart: canonical ids}",
-        "actor_events": "actor|month -> {canonical id: summary}",
-    }
+    def table(name: str, help_text: str) -> faust.Table:
+        return _table(app, name, settings, help_text)
+
     return AggregatorTables(
-        buckets=_table(app, "buckets", settings, "type|parties -> {event id: mention}"),
-        canonical_events=_table(app, "canonical_events", settings,
-                                "canonical id -> canonical event"),
-        actor_months=_table(app, "actor_months", settings, "actor -> months with events"),
-        tallies=_table(app, "tallies", settings, "actor -> {tally id: reported tally}"),
-        actor_tables={name: _table(app, name, settings, text)
-                      for name, text in actor_help.items()},
+        buckets=table("buckets", "type|parties|year -> mentions, retired and published"),
+        canonical_events=table("canonical_events", "canonical id -> canonical event"),
+        actor_events=table("actor_events", "actor|month -> {canonical id: summary}"),
+        actor_months=table("actor_months", "actor -> months with events"),
+        tallies=table("tallies", "actor -> {tally id: reported tally}"),
     )
 
 
@@ -78,17 +111,15 @@ def build_aggregator_app(settings: Settings, *, web_port: int | None = None) -> 
     """The aggregator worker: canonical events, actor tables and the query API."""
     app = make_app("aggregator", settings, web_port=web_port or settings.aggregator_web_port)
     tables = build_tables(app, settings)
-    topics = _topics(app, settings)
-    _canonicalize_agents(app, settings, tables, topics)
-    _actor_agents(app, tables, topics)
+    _canonicalize_agents(app, settings, tables)
+    _actor_agents(app, settings, tables)
     from services.aggregator.views import register_views
 
     register_views(app, tables)
     return app
 
 
-TABLE_NAMES = ("buckets", "canonical_events", "actor_months", "tallies", "calls_per_month",
-               "events_per_month", "counterparts", "actor_events")
+TABLE_NAMES = tuple(f.name for f in fields(AggregatorTables))
 
 
 def internal_topics(settings: Settings) -> dict[str, str]:
@@ -110,44 +141,62 @@ def topics_to_create(settings: Settings) -> dict[str, dict[str, str]]:
     return {**{key: dict(big) for key in internal_topics(settings).values()}, **changelogs}
 
 
-def _topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
-    internal = {"partitions": settings.partitions, "internal": True}
-    names = internal_topics(settings)
-    return {
-        "events": raw_topic(app, settings.topic_events),
-        "tallies": raw_topic(app, settings.topic_tallies),
-        "deadletter": raw_topic(app, settings.topic_deadletter),
-        "canonical": raw_topic(app, settings.topic_canonical),
-        "by_bucket": raw_topic(app, names["by_bucket"], **internal),
-        "by_actor": raw_topic(app, names["by_actor"], **internal),
-    }
+def _topics(app: faust.App, settings: Settings) -> dict[str, str]:
+    """Topic names by role."""
+    return {"events": settings.topic_events, "tallies": settings.topic_tallies,
+            "deadletter": settings.topic_deadletter, "canonical": settings.topic_canonical,
+            **internal_topics(settings)}
 
 
 Outgoing = list[tuple[str, bytes | None, bytes]]  # (topic role, key, value)
+BatchHandler = Callable[[BufferedTables, list[Any]], Outgoing]
 PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
+OPS_PER_MESSAGE = 200  # keeps an ops message far below the broker's size limit
 
 
-def _guarded_agent(app: faust.App, name: str, source: faust.TopicT,
-                   topics: dict[str, faust.TopicT],
-                   handle: Callable[[Any], Outgoing]) -> None:
-    """An agent that sends what ``handle`` returns, and dead-letters what makes it fail.
+def _batch_agent(app: faust.App, name: str, source: str, settings: Settings,
+                 tables: AggregatorTables, handle: BatchHandler) -> None:
+    """An agent that hands ``handle`` one partition's messages of a batch at a time.
+
+    ``handle`` reads and writes the tables through a buffer that is flushed to
+    them, and to that partition's changelog, after the messages; then what it
+    returns is sent.
+    """
+    topics = _topics(app, settings)
+    partitions = settings.partitions if source in internal_topics(settings).values() else None
+
+    async def run(stream: faust.StreamT) -> None:
+        async for runs in batches(stream, settings):
+            outgoing: Outgoing = []
+            for events in runs:
+                with writing_for(events[-1]):
+                    buffered = tables.buffered()
+                    outgoing += handle(buffered, [e.message for e in events])
+                    buffered.flush()
+            await send_all(app, [(topics[role], key, value) for role, key, value in outgoing])
+
+    run.__name__ = name
+    app.agent(raw_topic(app, source, partitions=partitions, internal=partitions is not None),
+              name=name, concurrency=1)(run)
+
+
+def _each(name: str, handle: Callable[[BufferedTables, Any], Outgoing]) -> BatchHandler:
+    """A batch handler that handles messages one by one and dead-letters those that fail.
 
     Faust acknowledges a message whose handler raised and restarts the agent, so
     without this the message would be skipped silently.
     """
-    async def run(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            message = event.message
+    def handle_all(tables: BufferedTables, messages: list[Any]) -> Outgoing:
+        out: Outgoing = []
+        for message in messages:
             try:
-                outgoing = handle(message)
+                out += handle(tables, message)
             except Exception as exc:  # a bad message must not stop or vanish from the stream
                 log.warning("%s: %s at %s:%s", name, exc, message.partition, message.offset)
-                outgoing = [("deadletter", message.key, _letter(message, exc))]
-            for role, key, value in outgoing:
-                await topics[role].send(key=key, value=value)
+                out.append(("deadletter", message.key, _letter(message, exc)))
+        return out
 
-    run.__name__ = name
-    app.agent(source, name=name, concurrency=1)(run)
+    return handle_all
 
 
 def _letter(message: Any, exc: Exception) -> bytes:
@@ -159,27 +208,57 @@ def _letter(message: Any, exc: Exception) -> bytes:
         source_partition=message.partition, source_offset=message.offset))
 
 
-def _canonicalize_agents(app: faust.App, settings: Settings, tables: AggregatorTables,
-                         topics: dict[str, faust.TopicT]) -> None:
-    def rekey_event(message: Any) -> Outgoing:
+def _canonicalize_agents(app: faust.App, settings: Settings, tables: AggregatorTables) -> None:
+    def rekey_event(_: BufferedTables, message: Any) -> Outgoing:
         event = valid_event(message.value)
         return [("by_bucket", canonical.bucket_key(event).encode(), message.value)]
 
-    def canonicalize(message: Any) -> Outgoing:
-        event = decode_object(message.value)
-        position = f"{message.partition}:{message.offset}"
-        return [("canonical" if role == "canonical" else "by_actor", key.encode(), encode(value))
-                for role, key, value in canonicalize_event(tables.buckets, event, position)]
+    def canonicalize(buffered: BufferedTables, messages: list[Any]) -> Outgoing:
+        outputs: list[buckets_mod.Output] = []
 
-    def store_canonical(message: Any) -> Outgoing:
+        def one(_: BufferedTables, message: Any) -> Outgoing:
+            event = decode_object(message.value)
+            position = f"{message.partition}:{message.offset}"
+            outputs.extend(canonicalize_event(buffered.buckets, event, position))
+            return []
+
+        letters = _each("canonicalize", one)(buffered, messages)
+        return letters + grouped_outputs(outputs)
+
+    def store_canonical(buffered: BufferedTables, message: Any) -> Outgoing:
         record = decode_object(message.value)
         schemas.validate("canonical_event", record)
-        store_canonical_record(tables, record)
+        store_canonical_record(buffered, record)
         return []
 
-    _guarded_agent(app, "rekey_events", topics["events"], topics, rekey_event)
-    _guarded_agent(app, "canonicalize", topics["by_bucket"], topics, canonicalize)
-    _guarded_agent(app, "store_canonical", topics["canonical"], topics, store_canonical)
+    _batch_agent(app, "rekey_events", settings.topic_events, settings, tables,
+                 _each("rekey_events", rekey_event))
+    _batch_agent(app, "canonicalize", internal_topics(settings)["by_bucket"], settings, tables,
+                 canonicalize)
+    _batch_agent(app, "store_canonical", settings.topic_canonical, settings, tables,
+                 _each("store_canonical", store_canonical))
+
+
+def grouped_outputs(outputs: list[buckets_mod.Output]) -> Outgoing:
+    """The messages for a batch's outputs: the last version of each canonical event, and
+    each actor's operations in their order, several to a message."""
+    latest: dict[str, dict[str, Any]] = {}
+    ops: dict[str, list[dict[str, Any]]] = {}
+    for role, key, value in outputs:
+        if role == "canonical":
+            latest.pop(key, None)  # a later version goes after what came in between
+            latest[key] = value
+        else:
+            ops.setdefault(key, []).append(value)
+    out: Outgoing = [("canonical", key.encode(), encode(record)) for key, record in latest.items()]
+    for actor, actor_ops in ops.items():
+        out += [("by_actor", actor.encode(), encode({"actor": actor, "ops": chunk}))
+                for chunk in _chunks(actor_ops, OPS_PER_MESSAGE)]
+    return out
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def canonicalize_event(buckets: Any, event: dict[str, Any],
@@ -203,25 +282,28 @@ def valid_event(payload: bytes | None) -> dict[str, Any]:
     return event
 
 
-def _actor_agents(app: faust.App, tables: AggregatorTables,
-                  topics: dict[str, faust.TopicT]) -> None:
-    def rekey_tally(message: Any) -> Outgoing:
+def _actor_agents(app: faust.App, settings: Settings, tables: AggregatorTables) -> None:
+    def rekey_tally(_: BufferedTables, message: Any) -> Outgoing:
         tally = decode_object(message.value)
         schemas.validate("tally", tally)
-        return [("by_actor", actor.encode(), encode({"op": "tally", "actor": actor,
-                                                      "tally": tally}))
+        return [("by_actor", actor.encode(),
+                 encode({"actor": actor, "ops": [{"op": "tally", "actor": actor,
+                                                  "tally": tally}]}))
                 for actor in canonical.actors_of([tally["actor"]])]
 
-    def update_actor_tables(message: Any) -> Outgoing:
-        apply_actor_op(tables, decode_object(message.value))
+    def update_actor_tables(buffered: BufferedTables, message: Any) -> Outgoing:
+        for op in decode_object(message.value)["ops"]:
+            apply_actor_op(buffered, op)
         return []
 
-    _guarded_agent(app, "rekey_tallies", topics["tallies"], topics, rekey_tally)
-    _guarded_agent(app, "update_actor_tables", topics["by_actor"], topics, update_actor_tables)
+    _batch_agent(app, "rekey_tallies", settings.topic_tallies, settings, tables,
+                 _each("rekey_tallies", rekey_tally))
+    _batch_agent(app, "update_actor_tables", internal_topics(settings)["by_actor"], settings,
+                 tables, _each("update_actor_tables", update_actor_tables))
 
 
 def apply_actor_op(tables: AggregatorTables, op: dict[str, Any]) -> None:
-    """Apply one operation to every table row of its actor (idempotent)."""
+    """Apply one operation to the table rows of its actor (idempotent)."""
     actor = op["actor"]
     if op["op"] == "tally":
         rows = dict(tables.tallies.get(actor) or {})
@@ -231,10 +313,10 @@ def apply_actor_op(tables: AggregatorTables, op: dict[str, Any]) -> None:
         return
     month = op["summary"]["month"]
     key = index.row_key(actor, month)
-    for name, table in tables.actor_tables.items():
-        _store(table, key, index.apply_op(name, table.get(key), op))
+    row = index.apply_op(tables.actor_events.get(key), op)
+    _store(tables.actor_events, key, row)
     months = set(tables.actor_months.get(actor) or [])
-    if tables.actor_tables["actor_events"].get(key):
+    if row:
         months.add(month)
     else:
         months.discard(month)

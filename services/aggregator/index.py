@@ -2,8 +2,10 @@
 
 A canonical event counts, for each of its actors, in the month of its date
 (day- or month-precise occurred events only). Table values are sets of
-canonical ids, so applying the same operation twice changes nothing, and a
-count is always the size of a set: never a counter that a replay could bump.
+canonical ids (an actor-month row maps each to its summary), so applying the
+same operation twice changes nothing, and a count is always the size of a set:
+never a counter that a replay could bump. Calls, types, channels and
+counterparts per month are all read from that one row.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from typing import Any
 from services.common.ids import party_code
 
 Record = dict[str, Any]
-ACTOR_TABLES = ("calls_per_month", "events_per_month", "counterparts",
-                "actor_events")
 
 
 def month_of(record: Record | None) -> str | None:
@@ -66,39 +66,14 @@ def index_ops(old: Record | None, new: Record | None) -> list[dict[str, Any]]:
     return ops
 
 
-def _with(ids: list[str], cid: str, present: bool) -> list[str]:
-    members = set(ids)
-    if present:
-        members.add(cid)
-    else:
-        members.discard(cid)
-    return sorted(members)
-
-
-def _with_in(groups: dict[str, list[str]], names: list[str], cid: str,
-             present: bool) -> dict[str, list[str]]:
-    out = {k: [c for c in v if c != cid] for k, v in groups.items()}
-    for name in names if present else []:
-        out[name] = _with(out.get(name, []), cid, True)
-    return {k: v for k, v in out.items() if v}
-
-
-def apply_op(table: str, value: Any, op: dict[str, Any]) -> Any:
-    """The new value of one actor-month row of ``table`` after ``op``."""
+def apply_op(row: dict[str, Any] | None, op: dict[str, Any]) -> dict[str, Any]:
+    """The new ``actor_events`` row (canonical id -> summary) of one actor-month after ``op``."""
     s = op["summary"]
-    cid, present = s["canonical_id"], op["op"] == "upsert"
-    if table == "calls_per_month":
-        return _with(value or [], cid, present and s["type"] == "phone_call")
-    if table == "events_per_month":
-        return _with_in(value or {}, [s["type"]], cid, present)
-    if table == "counterparts":
-        return _with_in(value or {}, s["counterparts"], cid, present)
-    if table == "actor_events":
-        rows = {k: v for k, v in (value or {}).items() if k != cid}
-        if present:
-            rows[cid] = s
-        return rows
-    raise KeyError(table)
+    cid = s["canonical_id"]
+    rows = {k: v for k, v in (row or {}).items() if k != cid}
+    if op["op"] == "upsert":
+        rows[cid] = s
+    return rows
 
 
 def row_key(actor: str, month: str) -> str:

@@ -15,7 +15,6 @@ from services.aggregator.app import (
     canonicalize_event,
     store_canonical_record,
 )
-from services.aggregator.index import ACTOR_TABLES
 from services.common.ids import party_code
 
 
@@ -24,9 +23,8 @@ class LocalAggregator:
 
     def __init__(self) -> None:
         self.offset = 0
-        self.tables = AggregatorTables(
-            buckets={}, canonical_events={}, actor_months={}, tallies={},
-            actor_tables={name: {} for name in ACTOR_TABLES})
+        self.tables = AggregatorTables(buckets={}, canonical_events={}, actor_events={},
+                                       actor_months={}, tallies={})
 
     def add_event(self, event: dict[str, Any]) -> None:
         self.offset += 1  # each event as if at its own offset of the repartition topic

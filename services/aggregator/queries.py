@@ -2,6 +2,8 @@
 
 Each function takes ``get(table, key)`` to read one row, so it runs the same on
 Faust tables (in the worker that owns the actor) and on plain dicts in tests.
+Every monthly view (calls, types, channels, counterparts) is computed from the
+actor's ``actor_events`` rows, the only actor-month table the workers write.
 """
 
 from __future__ import annotations
@@ -87,48 +89,52 @@ def _event_filter(q: Query, summaries: dict[str, Any]) -> set[str]:
             and (not q.counterpart or q.counterpart in s["counterparts"])}
 
 
+def _selected(get: Getter, q: Query) -> list[tuple[str, dict[str, Any]]]:
+    """(month, {canonical id: summary}) of the actor's events that pass the filters."""
+    out = []
+    for month, summaries in _rows_by_month(get, "actor_events", q):
+        keep = _event_filter(q, summaries)
+        if keep:
+            out.append((month, {cid: summaries[cid] for cid in sorted(keep)}))
+    return out
+
+
 def calls_per_month(get: Getter, q: Query) -> list[dict[str, Any]]:
     out = []
-    for month, ids in _rows_by_month(get, "calls_per_month", q):
-        keep = _event_filter(q, get("actor_events", f"{q.actor}|{month}") or {})
-        ids = [i for i in ids if i in keep]
+    for month, summaries in _selected(get, q):
+        ids = [cid for cid, s in summaries.items() if s["type"] == "phone_call"]
         if ids:
             out.append({"actor": q.actor, "month": month, "calls": len(ids),
                         "canonical_ids": ids})
     return out
 
 
-def _grouped(get: Getter, table: str, q: Query, field: str) -> list[dict[str, Any]]:
+def _grouped(get: Getter, q: Query, field: str,
+             groups_of: Callable[[dict[str, Any]], list[str]]) -> list[dict[str, Any]]:
+    """Rows of (month, group) with the events of each group, groups in name order."""
     out = []
-    for month, groups in _rows_by_month(get, table, q):
-        keep = _event_filter(q, get("actor_events", f"{q.actor}|{month}") or {})
-        for name in sorted(groups):
-            ids = [i for i in groups[name] if i in keep]
-            if ids:
-                out.append({"actor": q.actor, "month": month, field: name, "count": len(ids),
-                            "canonical_ids": ids})
+    for month, summaries in _selected(get, q):
+        groups: dict[str, list[str]] = {}
+        for cid, s in summaries.items():
+            for name in groups_of(s):
+                groups.setdefault(name, []).append(cid)
+        out += [{"actor": q.actor, "month": month, field: name, "count": len(ids),
+                 "canonical_ids": ids} for name, ids in sorted(groups.items())]
     return out
 
 
 def events_per_month(get: Getter, q: Query) -> list[dict[str, Any]]:
-    return _grouped(get, "events_per_month", q, "type")
+    return _grouped(get, q, "type", lambda s: [s["type"]])
 
 
 def channels_per_month(get: Getter, q: Query) -> list[dict[str, Any]]:
-    """The channel mix, read from `events_per_month`: an event's type fixes its channel."""
-    channel_of = {kind: codes["channel"] for kind, codes in event_type_codes().items()}
-    merged: dict[tuple[str, str], list[str]] = {}
-    for row in events_per_month(get, q):
-        key = (row["month"], channel_of[row["type"]])
-        merged[key] = sorted(set(merged.get(key, [])) | set(row["canonical_ids"]))
-    return [{"actor": q.actor, "month": month, "channel": channel, "count": len(ids),
-             "canonical_ids": ids} for (month, channel), ids in sorted(merged.items())]
+    return _grouped(get, q, "channel", lambda s: [s["channel"]])
 
 
 def counterparts(get: Getter, q: Query) -> list[dict[str, Any]]:
     """Distinct events per counterpart over the whole month range, most first."""
     totals: dict[str, set[str]] = {}
-    for row in _grouped(get, "counterparts", q, "counterpart"):
+    for row in _grouped(get, q, "counterpart", lambda s: s["counterparts"]):
         totals.setdefault(row["counterpart"], set()).update(row["canonical_ids"])
     ranked = sorted(totals.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [{"actor": q.actor, "counterpart": name, "count": len(ids),
@@ -138,9 +144,8 @@ def counterparts(get: Getter, q: Query) -> list[dict[str, Any]]:
 def actor_events(get: Getter, q: Query) -> list[dict[str, Any]]:
     """Canonical events of the actor in the month range, newest first."""
     out: list[dict[str, Any]] = []
-    for _month, summaries in _rows_by_month(get, "actor_events", q):
-        keep = _event_filter(q, summaries)
-        out += [summaries[cid] for cid in keep]
+    for _month, summaries in _selected(get, q):
+        out += summaries.values()
     out.sort(key=lambda s: (s["date"] or "", s["canonical_id"]), reverse=True)
     return out[:q.limit]
 

@@ -24,7 +24,7 @@ from services.aggregator.routing import (
 )
 
 STATIC = Path(__file__).parent / "static"
-ROUTING_TABLE = "events_per_month"
+ROUTING_TABLE = "actor_events"
 
 
 def register_views(app: faust.App, tables: Any) -> None:

@@ -27,12 +27,18 @@ def build_app(settings: Settings, service: str, web_port: int | None = None) -> 
     return build_aggregator_app(settings, web_port=web_port)
 
 
+class _Worker(faust.Worker):
+    def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+        super().on_setup_root_logger(logger, level)
+        # mode leaves the root logger at DEBUG and filters in its handler, so each
+        # debug call on the Kafka client's hot path would still build a record.
+        logger.setLevel(level or logging.WARNING)
+
+
 def run_worker(settings: Settings, service: str, web_port: int | None,
                loglevel: str | None) -> int:
     """Run the worker until SIGINT/SIGTERM (blocks)."""
     import asyncio
-
-    from faust import Worker
 
     from services.common.kafka import ensure_topics
 
@@ -40,8 +46,8 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
     # auto-create them with defaults.
     asyncio.run(ensure_topics(settings, extra=_internal_topics(settings, service)))
     app = build_app(settings, service, web_port)
-    worker = Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
-                    redirect_stdouts=False)
+    worker = _Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
+                     redirect_stdouts=False)
     # Faust warns whenever more than 100 table writes wait to be produced: that is its
     # backpressure doing its job under load, not a fault worth a line per batch.
     logging.getLogger("faust.transport.producer").setLevel(logging.ERROR)

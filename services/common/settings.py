@@ -82,6 +82,15 @@ class Settings:
     app_prefix: str = field(
         default="parley", metadata={"env": "PARLEY_APP_ID",
                                     "doc": "Prefix of the Faust app ids (consumer groups)"})
+    batch_size: int = field(
+        default=500, metadata={"env": "PARLEY_BATCH_SIZE",
+                               "doc": "Most messages a worker agent takes and handles at once"})
+    batch_ms: int = field(
+        default=20, metadata={"env": "PARLEY_BATCH_MS",
+                              "doc": "Longest an agent waits to fill a batch, in milliseconds"})
+    producer_linger_ms: int = field(
+        default=5, metadata={"env": "PARLEY_PRODUCER_LINGER_MS",
+                             "doc": "How long a worker's producer waits to fill a request"})
     log_level: str = field(
         default="warning", metadata={"env": "PARLEY_LOG_LEVEL", "doc": "Worker log level"})
 

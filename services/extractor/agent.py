@@ -15,7 +15,7 @@ import faust
 
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
-from services.common.faust_app import make_app, raw_topic
+from services.common.faust_app import batches, make_app, raw_topic, send_all
 from services.common.messages import (
     deadletter_message,
     event_message,
@@ -109,24 +109,24 @@ def _failure(payload: bytes | None, position: SourcePosition, article_id: str | 
             Outgoing("processed", receipt_key, encode(receipt))]
 
 
+def _handle_message(message: Any, settings: Settings) -> list[Outgoing]:
+    position = SourcePosition(message.key, message.topic, message.partition, message.offset)
+    return handle_article(message.value, position, settings.max_article_bytes)
+
+
 def build_extractor_app(settings: Settings) -> faust.App:
     """The extractor worker: one agent, `articles` in, events/tallies/dead letters out."""
     app = make_app("extractor", settings, web_port=settings.extractor_web_port)
-    topics = {
-        "events": raw_topic(app, settings.topic_events),
-        "tallies": raw_topic(app, settings.topic_tallies),
-        "deadletter": raw_topic(app, settings.topic_deadletter),
-        "processed": raw_topic(app, settings.topic_processed),
-    }
+    topics = {"events": settings.topic_events, "tallies": settings.topic_tallies,
+              "deadletter": settings.topic_deadletter, "processed": settings.topic_processed}
 
     @app.agent(raw_topic(app, settings.topic_articles), concurrency=1)
     async def extract_articles(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            message = event.message
-            position = SourcePosition(message.key, message.topic, message.partition,
-                                      message.offset)
-            for item in handle_article(message.value, position, settings.max_article_bytes):
-                await topics[item.role].send(key=item.key, value=item.value)
+        async for runs in batches(stream, settings):
+            outgoing = [(topics[item.role], item.key, item.value)
+                        for events in runs for event in events
+                        for item in _handle_message(event.message, settings)]
+            await send_all(app, outgoing)
 
     @app.page("/health")
     async def health(web: Any, request: Any) -> Any:

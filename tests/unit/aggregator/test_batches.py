@@ -1,0 +1,136 @@
+"""Batches, as the Faust agents handle them, give the tables that one-by-one handling gives."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from services.aggregator.app import (
+    OPS_PER_MESSAGE,
+    RowBuffer,
+    apply_actor_op,
+    canonicalize_event,
+    grouped_outputs,
+)
+from services.aggregator.local import LocalAggregator
+from services.common.codec import decode_object
+from tests.unit.aggregator.events import MACRON, SCHOLZ, XI, event
+
+EVENTS = [
+    event("a1", "phone_call", "2023-04-06", "day", XI, MACRON),
+    event("a2", "phone_call", "2023-04", "month", XI, MACRON),
+    event("a3", "phone_call", "2023-04-06", "day", MACRON, XI),
+    event("a4", "video_meeting", "2023-05-10", "day", XI, MACRON, SCHOLZ),
+    event("a5", "meeting", "2023-05-11", "day", XI, SCHOLZ),
+    event("a6", "meeting", "2023-05", "month", SCHOLZ, XI),
+    event("a7", "phone_call", "2023-06-01", "day", SCHOLZ, MACRON),
+    event("a8", "meeting", None, "unknown", XI, SCHOLZ, status="planned"),
+]
+
+
+class CountingTable(dict):  # type: ignore[type-arg]
+    """A dict that counts writes, as a changelog would."""
+
+    writes = 0
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.writes += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.writes += 1
+        super().__delitem__(key)
+
+
+def _in_batches(events: list[dict[str, Any]], sizes: random.Random) -> LocalAggregator:
+    """Canonicalize batch by batch, then apply each ops message, as the agents do."""
+    local = LocalAggregator()
+    for name in ("buckets", "actor_events", "actor_months"):
+        setattr(local.tables, name, CountingTable())
+    buffered = local.tables.buffered()
+    messages = []
+    i = 0
+    while i < len(events):
+        size = sizes.randint(1, 5)
+        outputs = []
+        for n, e in enumerate(events[i:i + size]):
+            outputs += canonicalize_event(buffered.buckets, e, f"0:{i + n}")
+        buffered.flush()
+        messages += grouped_outputs(outputs)
+        i += size
+    actors = local.tables.buffered()
+    for role, _, value in messages:
+        if role == "by_actor":
+            for op in decode_object(value)["ops"]:
+                apply_actor_op(actors, op)
+        else:
+            record = decode_object(value)
+            local.tables.canonical_events[record["canonical_id"]] = record
+    actors.flush()
+    return local
+
+
+def test_batches_in_any_order_give_the_one_by_one_tables() -> None:
+    for seed in range(30):
+        shuffled = EVENTS * 2
+        random.Random(seed).shuffle(shuffled)
+        reference = LocalAggregator()
+        for e in shuffled:
+            reference.add_event(e)
+        batched = _in_batches(shuffled, random.Random(seed))
+        assert batched.tables.actor_events == reference.tables.actor_events, seed
+        assert batched.tables.actor_months == reference.tables.actor_months, seed
+        for actor in ("CHN", "FRA", "Olaf Scholz"):
+            assert batched.rows("events_per_month", actor) == \
+                reference.rows("events_per_month", actor), (seed, actor)
+
+
+def test_a_batch_writes_each_changed_row_once() -> None:
+    one_by_one = LocalAggregator()
+    one_by_one.tables.actor_events = CountingTable()
+    for e in EVENTS:
+        one_by_one.add_event(e)
+    one_by_one_writes = one_by_one.tables.actor_events.writes
+    whole = LocalAggregator()
+    whole.tables.actor_events = CountingTable()
+    actors = whole.tables.buffered()
+    outputs = []
+    for n, e in enumerate(EVENTS):
+        outputs += canonicalize_event(whole.tables.buckets, e, f"0:{n}")
+    for role, _, value in grouped_outputs(outputs):
+        if role == "by_actor":
+            for op in decode_object(value)["ops"]:
+                apply_actor_op(actors, op)
+    actors.flush()
+    assert whole.tables.actor_events == one_by_one.tables.actor_events
+    assert whole.tables.actor_events.writes == len(whole.tables.actor_events)
+    assert whole.tables.actor_events.writes < one_by_one_writes
+
+
+def test_row_buffer_reads_its_own_writes_and_deletes() -> None:
+    table = CountingTable(a=1, b=2)
+    rows = RowBuffer(table)
+    rows["a"] = 5
+    del rows["b"]
+    rows["c"] = 3
+    del rows["c"]
+    assert (rows.get("a"), rows.get("b"), rows.get("c", "none")) == (5, None, "none")
+    assert table == {"a": 1, "b": 2} and table.writes == 0
+    rows.flush()
+    assert table == {"a": 5} and table.writes == 2
+
+
+def test_ops_of_one_actor_keep_their_order_across_messages() -> None:
+    ops = [{"op": "upsert" if n % 2 else "remove", "actor": "CHN", "n": n}
+           for n in range(OPS_PER_MESSAGE * 2 + 3)]
+    messages = grouped_outputs([("actor", "CHN", op) for op in ops])
+    sent = [op for _, key, value in messages for op in decode_object(value)["ops"]]
+    assert sent == ops
+    assert len(messages) == 3 and {key for _, key, _ in messages} == {b"CHN"}
+
+
+def test_only_the_last_version_of_a_canonical_event_is_sent() -> None:
+    outputs = [("canonical", "c1", {"v": 1}), ("canonical", "c2", {"v": 1}),
+               ("canonical", "c1", {"v": 2})]
+    sent = [(key, decode_object(value)) for _, key, value in grouped_outputs(outputs)]
+    assert sent == [(b"c2", {"v": 1}), (b"c1", {"v": 2})]
