@@ -1,16 +1,20 @@
 """Kafka wiring of the aggregator: Faust agents and changelog-backed tables.
 
 Flow (each arrow a topic, so each step is partitioned by what it needs):
-  events --(re-keyed by bucket)--> canonicalize --> events.canonical
-                                        \\--(re-keyed by actor)--> actor tables
+  events (keyed by bucket) --> canonicalize --> events.canonical
+                                    \\--(re-keyed by actor)--> actor tables
   tallies --(re-keyed by actor)--> actor tables
+An event keyed otherwise goes through the repartition topic ``events-by-bucket``
+first; the two topics are co-partitioned, so either can write a bucket.
 
 Faust writes a table row to the changelog partition of the message being
-processed. The actor tables are written only while processing `ops-by-actor`
-messages keyed by the actor, so every ``actor|month`` row of an actor lies in the
-partition Kafka's partitioner gives the actor alone; ``routing.py`` computes that
-partition to find the worker that owns the rows. Faust's own ``route_req`` would
-hash the whole row key and must not be used on these tables.
+processed (a batch names it per partition: ``faust_app.writing_for``). The actor
+tables are written only while processing `ops-by-actor` messages, each bound for
+the partition Kafka's partitioner gives its actors' names, so every
+``actor|month`` row of an actor lies in the partition of the actor alone;
+``routing.py`` computes that partition to find the worker that owns the rows.
+Faust's own ``route_req`` would hash the whole row key and must not be used on
+these tables.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 import faust
 
 from services.aggregator import buckets as buckets_mod
 from services.aggregator import canonical, index
+from services.aggregator.routing import partition_for
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
 from services.common.faust_app import batches, make_app, raw_topic, send_all, writing_for
@@ -151,7 +157,7 @@ def _topics(app: faust.App, settings: Settings) -> dict[str, str]:
 Outgoing = list[tuple[str, bytes | None, bytes]]  # (topic role, key, value)
 BatchHandler = Callable[[BufferedTables, list[Any]], Outgoing]
 PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
-OPS_PER_MESSAGE = 200  # keeps an ops message far below the broker's size limit
+OPS_PER_MESSAGE = 500  # keeps an ops message far below the broker's size limit
 
 
 def _batch_agent(app: faust.App, name: str, source: str, settings: Settings,
@@ -209,52 +215,72 @@ def _letter(message: Any, exc: Exception) -> bytes:
 
 
 def _canonicalize_agents(app: faust.App, settings: Settings, tables: AggregatorTables) -> None:
-    def rekey_event(_: BufferedTables, message: Any) -> Outgoing:
-        event = valid_event(message.value)
-        return [("by_bucket", canonical.bucket_key(event).encode(), message.value)]
-
-    def canonicalize(buffered: BufferedTables, messages: list[Any]) -> Outgoing:
-        outputs: list[buckets_mod.Output] = []
-
-        def one(_: BufferedTables, message: Any) -> Outgoing:
-            event = decode_object(message.value)
-            position = f"{message.partition}:{message.offset}"
-            outputs.extend(canonicalize_event(buffered.buckets, event, position))
-            return []
-
-        letters = _each("canonicalize", one)(buffered, messages)
-        return letters + grouped_outputs(outputs)
-
     def store_canonical(buffered: BufferedTables, message: Any) -> Outgoing:
         record = decode_object(message.value)
         schemas.validate("canonical_event", record)
         store_canonical_record(buffered, record)
         return []
 
-    _batch_agent(app, "rekey_events", settings.topic_events, settings, tables,
-                 _each("rekey_events", rekey_event))
+    _batch_agent(app, "canonicalize_events", settings.topic_events, settings, tables,
+                 canonicalizer("canonicalize_events", rekey=True,
+                               partitions=settings.partitions))
     _batch_agent(app, "canonicalize", internal_topics(settings)["by_bucket"], settings, tables,
-                 canonicalize)
+                 canonicalizer("canonicalize", rekey=False, partitions=settings.partitions))
     _batch_agent(app, "store_canonical", settings.topic_canonical, settings, tables,
                  _each("store_canonical", store_canonical))
 
 
-def grouped_outputs(outputs: list[buckets_mod.Output]) -> Outgoing:
+def canonicalizer(name: str, *, rekey: bool, partitions: int) -> BatchHandler:
+    """Events into their buckets; with ``rekey``, an event whose message is not keyed by
+    its bucket (a producer that keys otherwise) moves to the repartition topic first,
+    since only its bucket's partition may hold its bucket."""
+    tag = "e" if rekey else "b"  # positions of the two topics must not collide
+
+    def handle_all(buffered: BufferedTables, messages: list[Any]) -> Outgoing:
+        outputs: list[buckets_mod.Output] = []
+
+        def one(_: BufferedTables, message: Any) -> Outgoing:
+            event = valid_event(message.value)
+            key = canonical.bucket_key(event).encode()
+            if rekey and message.key != key:
+                return [("by_bucket", key, message.value)]
+            position = f"{tag}{message.partition}:{message.offset}"
+            outputs.extend(canonicalize_event(buffered.buckets, event, position))
+            return []
+
+        moved = _each(name, one)(buffered, messages)
+        return moved + grouped_outputs(outputs, partitions)
+
+    return handle_all
+
+
+def grouped_outputs(outputs: list[buckets_mod.Output], partitions: int) -> Outgoing:
     """The messages for a batch's outputs: the last version of each canonical event, and
-    each actor's operations in their order, several to a message."""
+    the actor operations bound for each partition of ``ops-by-actor``, in their order,
+    many to a message.
+
+    Actors whose keys share a partition share a worker and a changelog partition,
+    so one message carries the operations of all of them; it is keyed by one of
+    them, which puts it in that partition.
+    """
     latest: dict[str, dict[str, Any]] = {}
-    ops: dict[str, list[dict[str, Any]]] = {}
+    ops: dict[int, list[dict[str, Any]]] = {}
     for role, key, value in outputs:
         if role == "canonical":
             latest.pop(key, None)  # a later version goes after what came in between
             latest[key] = value
         else:
-            ops.setdefault(key, []).append(value)
+            ops.setdefault(actor_partition(key, partitions), []).append(value)
     out: Outgoing = [("canonical", key.encode(), encode(record)) for key, record in latest.items()]
-    for actor, actor_ops in ops.items():
-        out += [("by_actor", actor.encode(), encode({"actor": actor, "ops": chunk}))
-                for chunk in _chunks(actor_ops, OPS_PER_MESSAGE)]
+    for partition_ops in ops.values():
+        out += [("by_actor", chunk[0]["actor"].encode(), encode({"ops": chunk}))
+                for chunk in _chunks(partition_ops, OPS_PER_MESSAGE)]
     return out
+
+
+@lru_cache(maxsize=65536)
+def actor_partition(actor: str, partitions: int) -> int:
+    return partition_for(actor.encode(), partitions)
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:
@@ -287,8 +313,7 @@ def _actor_agents(app: faust.App, settings: Settings, tables: AggregatorTables) 
         tally = decode_object(message.value)
         schemas.validate("tally", tally)
         return [("by_actor", actor.encode(),
-                 encode({"actor": actor, "ops": [{"op": "tally", "actor": actor,
-                                                  "tally": tally}]}))
+                 encode({"ops": [{"op": "tally", "actor": actor, "tally": tally}]}))
                 for actor in canonical.actors_of([tally["actor"]])]
 
     def update_actor_tables(buffered: BufferedTables, message: Any) -> Outgoing:

@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from services.common.ids import digest, party_code, party_codes
-from services.common.messages import SCHEMA_VERSION, event_type_codes
+from services.common.ids import digest, party_code
+from services.common.messages import SCHEMA_VERSION, event_key, event_type_codes
 
 Mention = dict[str, Any]
 Record = dict[str, Any]
@@ -33,14 +33,12 @@ MAX_EVIDENCE_CHARS = 400  # a bucket keeps every mention: keep each one small
 
 
 def bucket_key(event: dict[str, Any]) -> str:
-    """Type, sorted party codes and year: ``phone_call|CHN,RUS|2021``.
+    """The bucket of an event: its `events` key (type, parties, year).
 
     The year keeps a bucket's state bounded; no merge crosses it (a month or a
-    year mention only joins events of its own year). Undated and planned
-    mentions go to the year they were published in.
+    year mention only joins events of its own year).
     """
-    year = str(event.get("date") or event.get("published") or "")[:4] or "----"
-    return f"{event['type']}|{','.join(party_codes(event['participants']))}|{year}"
+    return event_key(event)
 
 
 def mention_of(event: dict[str, Any]) -> Mention:

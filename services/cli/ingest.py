@@ -13,7 +13,7 @@ from tqdm import tqdm
 from services.common import schemas
 from services.common.codec import encode
 from services.common.kafka import ensure_topics, start_producer
-from services.common.messages import deadletter_message, event_message, tally_message
+from services.common.messages import deadletter_message, event_key, event_message, tally_message
 from services.common.settings import Settings
 from services.producer.articles import (
     RawRecord,
@@ -70,7 +70,7 @@ def gold_messages(line: bytes) -> Iterator[tuple[str, bytes, bytes]]:
     for event in row.get("events", []):
         message = event_message(event, article=article, extractor_version=INGEST_VERSION)
         schemas.validate("event", message)
-        yield "events", message["event_id"].encode(), encode(message)
+        yield "events", event_key(message).encode(), encode(message)
     for tally in row.get("tallies", []):
         message = tally_message(tally, article=article, extractor_version=INGEST_VERSION)
         schemas.validate("tally", message)

@@ -46,6 +46,18 @@ def article_message(*, text: str, url: str | None, published: str | None,
     }
 
 
+def event_key(event: dict[str, Any]) -> str:
+    """The key of an `events` message: type, sorted party codes and year.
+
+    ``phone_call|CHN,RUS|2021``: every report of one real-world event has it, so
+    they all reach one partition, where the aggregator tells them apart without
+    moving them again. Undated and planned events take the year they were
+    published in.
+    """
+    year = str(event.get("date") or event.get("published") or "")[:4] or "----"
+    return f"{event['type']}|{','.join(ids.party_codes(event['participants']))}|{year}"
+
+
 def event_message(event: dict[str, Any], *, article: dict[str, Any],
                   extractor_version: str) -> dict[str, Any]:
     """An event record (gold format plus extras) as an `events` message."""

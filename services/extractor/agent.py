@@ -18,6 +18,7 @@ from services.common.codec import DecodeError, decode_object, encode
 from services.common.faust_app import batches, make_app, raw_topic, send_all
 from services.common.messages import (
     deadletter_message,
+    event_key,
     event_message,
     receipt_message,
     tally_message,
@@ -77,7 +78,7 @@ def _extraction_messages(article: dict[str, Any], result: dict[str, Any],
     for event in result.get("events", []):
         message = event_message(event, article=article, extractor_version=EXTRACTOR_VERSION)
         schemas.validate("event", message)
-        out.append(Outgoing("events", message["event_id"].encode(), encode(message)))
+        out.append(Outgoing("events", event_key(message).encode(), encode(message)))
     for tally in result.get("tallies", []):
         message = tally_message(tally, article=article, extractor_version=EXTRACTOR_VERSION)
         schemas.validate("tally", message)

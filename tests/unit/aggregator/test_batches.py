@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
 from typing import Any
 
 from services.aggregator.app import (
@@ -10,10 +11,13 @@ from services.aggregator.app import (
     RowBuffer,
     apply_actor_op,
     canonicalize_event,
+    canonicalizer,
     grouped_outputs,
 )
 from services.aggregator.local import LocalAggregator
-from services.common.codec import decode_object
+from services.aggregator.routing import partition_for
+from services.common.codec import decode_object, encode
+from services.common.messages import event_key
 from tests.unit.aggregator.events import MACRON, SCHOLZ, XI, event
 
 EVENTS = [
@@ -56,7 +60,7 @@ def _in_batches(events: list[dict[str, Any]], sizes: random.Random) -> LocalAggr
         for n, e in enumerate(events[i:i + size]):
             outputs += canonicalize_event(buffered.buckets, e, f"0:{i + n}")
         buffered.flush()
-        messages += grouped_outputs(outputs)
+        messages += grouped_outputs(outputs, 4)
         i += size
     actors = local.tables.buffered()
     for role, _, value in messages:
@@ -97,7 +101,7 @@ def test_a_batch_writes_each_changed_row_once() -> None:
     outputs = []
     for n, e in enumerate(EVENTS):
         outputs += canonicalize_event(whole.tables.buckets, e, f"0:{n}")
-    for role, _, value in grouped_outputs(outputs):
+    for role, _, value in grouped_outputs(outputs, 4):
         if role == "by_actor":
             for op in decode_object(value)["ops"]:
                 apply_actor_op(actors, op)
@@ -123,14 +127,57 @@ def test_row_buffer_reads_its_own_writes_and_deletes() -> None:
 def test_ops_of_one_actor_keep_their_order_across_messages() -> None:
     ops = [{"op": "upsert" if n % 2 else "remove", "actor": "CHN", "n": n}
            for n in range(OPS_PER_MESSAGE * 2 + 3)]
-    messages = grouped_outputs([("actor", "CHN", op) for op in ops])
+    messages = grouped_outputs([("actor", "CHN", op) for op in ops], 4)
     sent = [op for _, key, value in messages for op in decode_object(value)["ops"]]
     assert sent == ops
     assert len(messages) == 3 and {key for _, key, _ in messages} == {b"CHN"}
 
 
+def test_ops_go_to_their_actors_partition_many_actors_to_a_message() -> None:
+    actors = [f"actor-{n}" for n in range(40)]
+    ops = [{"op": "upsert", "actor": a, "n": n} for n, a in enumerate(actors * 3)]
+    messages = grouped_outputs([("actor", op["actor"], op) for op in ops], 4)
+    assert len(messages) <= 4
+    for _, key, value in messages:
+        partition = partition_for(key, 4)
+        assert {partition_for(op["actor"].encode(), 4) for op in decode_object(value)["ops"]} \
+            == {partition}
+    for actor in actors:
+        sent = [op["n"] for _, _, value in messages for op in decode_object(value)["ops"]
+                if op["actor"] == actor]
+        assert sent == [op["n"] for op in ops if op["actor"] == actor]
+
+
 def test_only_the_last_version_of_a_canonical_event_is_sent() -> None:
     outputs = [("canonical", "c1", {"v": 1}), ("canonical", "c2", {"v": 1}),
                ("canonical", "c1", {"v": 2})]
-    sent = [(key, decode_object(value)) for _, key, value in grouped_outputs(outputs)]
+    sent = [(key, decode_object(value)) for _, key, value in grouped_outputs(outputs, 4)]
     assert sent == [(b"c2", {"v": 1}), (b"c1", {"v": 2})]
+
+
+def _message(value: dict[str, Any], key: bytes, offset: int) -> Any:
+    return SimpleNamespace(key=key, value=encode(value), partition=0, offset=offset,
+                           topic="events")
+
+
+def test_events_keyed_by_their_bucket_are_counted_where_they_arrive() -> None:
+    local = LocalAggregator()
+    tables = local.tables.buffered()
+    handle = canonicalizer("test", rekey=True, partitions=4)
+    keyed = _message(EVENTS[0], event_key(EVENTS[0]).encode(), 1)
+    foreign = _message(EVENTS[3], EVENTS[3]["event_id"].encode(), 2)
+    out = handle(tables, [keyed, foreign])
+    tables.flush()
+    moved = [(role, key) for role, key, _ in out if role == "by_bucket"]
+    assert moved == [("by_bucket", event_key(EVENTS[3]).encode())]
+    assert list(local.tables.buckets) == [event_key(EVENTS[0])]
+    assert {role for role, _, _ in out} == {"by_bucket", "canonical", "by_actor"}
+
+
+def test_a_bad_event_is_dead_lettered_and_the_batch_goes_on() -> None:
+    tables = LocalAggregator().tables.buffered()
+    broken = SimpleNamespace(key=b"x", value=b"{not json", partition=0, offset=1, topic="events")
+    good = _message(EVENTS[0], event_key(EVENTS[0]).encode(), 2)
+    handle = canonicalizer("test", rekey=True, partitions=4)
+    roles = [role for role, _, _ in handle(tables, [broken, good])]
+    assert roles[0] == "deadletter" and "canonical" in roles
