@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +29,7 @@ import faust
 
 from services.aggregator import buckets as buckets_mod
 from services.aggregator import canonical, index
+from services.aggregator.index import MonthIndex
 from services.aggregator.routing import partition_for
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
@@ -38,25 +39,27 @@ from services.common.messages import deadletter_message
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
+TABLE_NAMES = ("buckets", "canonical_events", "actor_events", "tallies")  # changelog-backed
 
 
 @dataclass
 class AggregatorTables:
-    """The tables of one aggregator app, by name."""
+    """The tables of one aggregator app, and the in-memory index of months beside them."""
 
     buckets: Any
     canonical_events: Any
     actor_events: Any
-    actor_months: Any
     tallies: Any
+    actor_months: MonthIndex = field(default_factory=MonthIndex)
 
     def by_name(self) -> dict[str, Any]:
         return {"canonical_events": self.canonical_events, "tallies": self.tallies,
                 "actor_months": self.actor_months, "actor_events": self.actor_events}
 
     def buffered(self) -> BufferedTables:
-        """These tables seen through one batch's writes."""
-        return BufferedTables(*(RowBuffer(getattr(self, f.name)) for f in fields(self)))
+        """These tables seen through one batch's writes (the index is written directly)."""
+        tables = (RowBuffer(getattr(self, name)) for name in TABLE_NAMES)
+        return BufferedTables(*tables, actor_months=self.actor_months)
 
 
 class RowBuffer:
@@ -89,8 +92,8 @@ class RowBuffer:
 
 class BufferedTables(AggregatorTables):
     def flush(self) -> None:
-        for f in fields(self):
-            getattr(self, f.name).flush()
+        for name in TABLE_NAMES:
+            getattr(self, name).flush()
 
 
 def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> faust.Table:
@@ -108,7 +111,6 @@ def build_tables(app: faust.App, settings: Settings) -> AggregatorTables:
         buckets=table("buckets", "type|parties|year -> mentions, retired and published"),
         canonical_events=table("canonical_events", "canonical id -> canonical event"),
         actor_events=table("actor_events", "actor|month -> {canonical id: summary}"),
-        actor_months=table("actor_months", "actor -> months with events"),
         tallies=table("tallies", "actor -> {tally id: reported tally}"),
     )
 
@@ -117,6 +119,11 @@ def build_aggregator_app(settings: Settings, *, web_port: int | None = None) -> 
     """The aggregator worker: canonical events, actor tables and the query API."""
     app = make_app("aggregator", settings, web_port=web_port or settings.aggregator_web_port)
     tables = build_tables(app, settings)
+
+    @tables.actor_events.on_recover
+    async def index_months() -> None:
+        tables.actor_months.rebuild(tables.actor_events.keys())
+
     _canonicalize_agents(app, settings, tables)
     _actor_agents(app, settings, tables)
     from services.aggregator.views import register_views
@@ -125,7 +132,6 @@ def build_aggregator_app(settings: Settings, *, web_port: int | None = None) -> 
     return app
 
 
-TABLE_NAMES = tuple(f.name for f in fields(AggregatorTables))
 
 
 def internal_topics(settings: Settings) -> dict[str, str]:
@@ -340,12 +346,7 @@ def apply_actor_op(tables: AggregatorTables, op: dict[str, Any]) -> None:
     key = index.row_key(actor, month)
     row = index.apply_op(tables.actor_events.get(key), op)
     _store(tables.actor_events, key, row)
-    months = set(tables.actor_months.get(actor) or [])
-    if row:
-        months.add(month)
-    else:
-        months.discard(month)
-    _store(tables.actor_months, actor, sorted(months))
+    tables.actor_months.update(actor, month, present=bool(row))
 
 
 def merged_tally(known: dict[str, Any] | None, tally: dict[str, Any]) -> dict[str, Any]:

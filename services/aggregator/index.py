@@ -10,6 +10,7 @@ counterparts per month are all read from that one row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from services.common.ids import party_code
@@ -78,3 +79,45 @@ def apply_op(row: dict[str, Any] | None, op: dict[str, Any]) -> dict[str, Any]:
 
 def row_key(actor: str, month: str) -> str:
     return f"{actor}|{month}"
+
+
+class MonthIndex:
+    """The months that have an ``actor_events`` row, per actor.
+
+    Kept in memory beside the table and rebuilt from its keys after every
+    recovery, rather than stored as a table of its own: in a backfill most
+    events open a new actor-month, and a stored index would cost a changelog
+    write for each of them.
+    """
+
+    def __init__(self) -> None:
+        self._months: dict[str, set[str]] = {}
+
+    def update(self, actor: str, month: str, *, present: bool) -> None:
+        if present:
+            self._months.setdefault(actor, set()).add(month)
+        elif month in self._months.get(actor, ()):
+            self._months[actor].discard(month)
+            if not self._months[actor]:
+                del self._months[actor]
+
+    def rebuild(self, row_keys: Iterable[str]) -> None:
+        self._months = {}
+        for key in row_keys:
+            actor, _, month = key.rpartition("|")
+            self.update(actor, month, present=True)
+
+    def get(self, actor: str, default: list[str] | None = None) -> list[str] | None:
+        months = self._months.get(actor)
+        return sorted(months) if months else default
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {actor: sorted(months) for actor, months in sorted(self._months.items())}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._months))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MonthIndex) and self._months == other._months
+
+    __hash__ = None  # type: ignore[assignment]

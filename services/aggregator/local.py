@@ -24,7 +24,7 @@ class LocalAggregator:
     def __init__(self) -> None:
         self.offset = 0
         self.tables = AggregatorTables(buckets={}, canonical_events={}, actor_events={},
-                                       actor_months={}, tallies={})
+                                       tallies={})
 
     def add_event(self, event: dict[str, Any]) -> None:
         self.offset += 1  # each event as if at its own offset of the repartition topic

@@ -14,6 +14,7 @@ from services.aggregator.app import (
     canonicalizer,
     grouped_outputs,
 )
+from services.aggregator.index import MonthIndex
 from services.aggregator.local import LocalAggregator
 from services.aggregator.routing import partition_for
 from services.common.codec import decode_object, encode
@@ -49,7 +50,7 @@ class CountingTable(dict):  # type: ignore[type-arg]
 def _in_batches(events: list[dict[str, Any]], sizes: random.Random) -> LocalAggregator:
     """Canonicalize batch by batch, then apply each ops message, as the agents do."""
     local = LocalAggregator()
-    for name in ("buckets", "actor_events", "actor_months"):
+    for name in ("buckets", "actor_events"):
         setattr(local.tables, name, CountingTable())
     buffered = local.tables.buffered()
     messages = []
@@ -181,3 +182,17 @@ def test_a_bad_event_is_dead_lettered_and_the_batch_goes_on() -> None:
     handle = canonicalizer("test", rekey=True, partitions=4)
     roles = [role for role, _, _ in handle(tables, [broken, good])]
     assert roles[0] == "deadletter" and "canonical" in roles
+
+
+def test_the_month_index_rebuilt_from_row_keys_equals_the_one_kept_by_writes() -> None:
+    local = LocalAggregator()
+    for e in EVENTS:
+        local.add_event(e)
+    rebuilt = MonthIndex()
+    rebuilt.rebuild(local.tables.actor_events.keys())
+    assert rebuilt == local.tables.actor_months
+    assert rebuilt.get("Xi Jinping") == ["2023-04", "2023-05"]
+    rebuilt.rebuild(["a|b|2024-01"])  # the month is after the last bar
+    assert rebuilt.as_dict() == {"a|b": ["2024-01"]}
+    rebuilt.update("a|b", "2024-01", present=False)
+    assert rebuilt.get("a|b") is None and list(rebuilt) == []
