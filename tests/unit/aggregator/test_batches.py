@@ -19,17 +19,12 @@ from services.aggregator.local import LocalAggregator
 from services.aggregator.routing import partition_for
 from services.common.codec import decode_object, encode
 from services.common.messages import event_key
-from tests.unit.aggregator.events import MACRON, SCHOLZ, XI, event
+from tests.unit.aggregator.events import MACRON, SAMPLE_EVENTS, SCHOLZ, XI, event
 
 EVENTS = [
-    event("a1", "phone_call", "2023-04-06", "day", XI, MACRON),
-    event("a2", "phone_call", "2023-04", "month", XI, MACRON),
-    event("a3", "phone_call", "2023-04-06", "day", MACRON, XI),
-    event("a4", "video_meeting", "2023-05-10", "day", XI, MACRON, SCHOLZ),
-    event("a5", "meeting", "2023-05-11", "day", XI, SCHOLZ),
-    event("a6", "meeting", "2023-05", "month", SCHOLZ, XI),
-    event("a7", "phone_call", "2023-06-01", "day", SCHOLZ, MACRON),
-    event("a8", "meeting", None, "unknown", XI, SCHOLZ, status="planned"),
+    *SAMPLE_EVENTS,
+    event("a7", "meeting", "2023-05", "month", SCHOLZ, XI),
+    event("a8", "phone_call", "2023-06-01", "day", SCHOLZ, MACRON),
 ]
 
 

@@ -13,7 +13,7 @@ from services.aggregator.app import (
     canonicalize_event,
 )
 from services.aggregator.local import LocalAggregator
-from tests.unit.aggregator.events import MACRON, SCHOLZ, XI, event
+from tests.unit.aggregator.events import MACRON, SAMPLE_EVENTS, XI, event
 
 
 def _tables() -> AggregatorTables:
@@ -37,14 +37,7 @@ def _get(tables: AggregatorTables):  # type: ignore[no-untyped-def]
     return lambda table, key: by_name[table].get(key)
 
 
-EVENTS = [
-    event("a1", "phone_call", "2023-04-06", "day", XI, MACRON),
-    event("a2", "phone_call", "2023-04", "month", XI, MACRON),
-    event("a3", "phone_call", "2023-04-06", "day", MACRON, XI),
-    event("a4", "video_meeting", "2023-05-10", "day", XI, MACRON, SCHOLZ),
-    event("a5", "meeting", "2023-05-11", "day", XI, SCHOLZ),
-    event("a6", "meeting", None, "unknown", XI, SCHOLZ, status="planned"),
-]
+EVENTS = SAMPLE_EVENTS
 
 
 def test_table_names_match_the_tables_built() -> None:
