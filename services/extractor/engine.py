@@ -23,29 +23,34 @@ from .actors import Actor, ActorResolver, Context, TitleMatch
 from .dates import DateMention, anchors, find_dates, meta_spans, resolve
 from .needles import Needles, lowered
 from .reference import Mention, Reference, fold, tokenize
-from .text import LINK_LEAD_RE, Sentence, split_sentences
+from .text import LINK_LEAD_RE, Sentence, has_link_leads, split_sentences
 from .words import WordFilter
 
 CLAUSE_BREAK_RE = re.compile(
-    # Every break starts at punctuation or a space: the lookahead skips other positions fast.
-    r"(?=[;,.\s])(?:;\s|\s+but\s+|"
-    r",\s+(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
-    r",?\s+(?=(?:a|one|two|three|four|five|six) days? (?:after|before)\s)|"
-    r"\s+following\s+|,?\s+followed by\s+|"
+    # Every break starts at punctuation or a space, taken first (so the scan skips other
+    # characters at C speed); a lookbehind then picks the breaks that start with it. After
+    # the spaces only a non-space can follow, so the alternatives share them.
+    r"[;,.\s](?:"
+    r"(?<=\s)\s*(?=[abfost—-])(?:but\s+|"
+    r"(?=(?:a|one|two|three|four|five|six) days? (?:after|before)\s)|"
+    r"following\s+|followed by\s+|and\s+(?=the two\b|both\b|they\b)|—\s+|-\s+(?=[A-Z]))|"
+    r"(?<=,)\s+(?:(?:while|whereas|when|after|before|following|as(?!\s+well))\s+|"
+    r"(?=(?:a|one|two|three|four|five|six) days? (?:after|before)\s)|followed by\s+|"
     # "warned X that ... would ..., during a video call": the medium is its own clause.
-    r",\s+(?=during\s+an?\s+(?:[\w-]+\s+){0,3}(?:call|conversation|conference)\b)|"
+    r"(?=during\s+an?\s+(?:[\w-]+\s+){0,3}(?:call|conversation|conference)\b)|"
     # "met X in May, and is due to visit ... again": a plan after a past event.
-    r",\s+and\s+(?=(?:is|are|will be)\s+(?:due|expected|scheduled|set|slated)\s+to\b)|"
-    r",\s+with\s+(?=[A-Z]|(?:the|his|her)\s)|"
+    r"and\s+(?=(?:is|are|will be)\s+(?:due|expected|scheduled|set|slated)\s+to\b)|"
+    r"with\s+(?=[A-Z]|(?:the|his|her)\s)|"
     # "X spoke with Y on March 14, and Secretary of State Z met X in April": a new subject.
-    r",\s+and\s+(?=(?:[A-Z][\w’'.-]*\s+(?:(?:of|the)\s+)?){2,6}(?:met|held|spoke|talked|visited|hosted|"
-    r"received|called|sent)\s)|"
-    r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=the two\b|both\b|they\b)|"
-    r",\s+(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|"
-    r"Sun)[a-z]*\.?\s)|"
-    r"\.(?<![A-Z]\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)(?<!Jr\.)(?<!Smt\.)(?<!Shri\.)\s+|\s+—\s+|\s+-\s+(?=[A-Z])|"
+    r"and\s+(?=(?:[A-Z][\w’'.-]*\s+(?:(?:of|the)\s+)?){2,6}(?:met|held|spoke|talked|"
+    r"visited|hosted|received|called|sent)\s)|"
+    r"(?:and\s+)?(?=the two\b|both\b|they\b)|"
+    r"(?=on\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|"
+    r"Sat|Sun)[a-z]*\.?\s)|"
     # A comma splice: a new subject with its own verb ("..., Russian Minister X will be").
-    r"(?P<splice>,\s+(?=(?:[A-Z][\w’'.-]*\s+){2,6}(?:will|would|is|was|has|had|also)\s)))")
+    r"(?P<splice>(?=(?:[A-Z][\w’'.-]*\s+){2,6}(?:will|would|is|was|has|had|also)\s)))|"
+    r"(?<=;)\s|"
+    r"(?<=\.)(?<![A-Z]\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)(?<!Jr\.)(?<!Smt\.)(?<!Shri\.)\s+)")
 LOCATION_RE = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+|\bhere\b|\bvisiting\b|"
     # "will travel to Ankara for talks": the talks are where the traveller goes.
@@ -191,6 +196,8 @@ EVENT_NOUN_RE = re.compile(r"\b(?:Meeting|Summit|Session|Assembly|Forum|Conferen
                            r"Dialogue|Council|Ceremony|Celebration|Symposium)\b")
 # "he"/"she" as a word; written to open with a character class (a fast scan).
 SUBJECT_PRONOUN_RE = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])e|(?<=[Ss])he)\b")
+# The words SUBJECT_PRONOUN_RE matches, as whole tokens.
+_PRONOUN_WORDS = WordFilter(lambda word: word in ("he", "He", "she", "She"))
 # Words that deny the event just before its trigger ("had no intention of meeting").
 # Written to open with a character class: a fast scan for sentences with no negation.
 NEGATION_WORD_RE = re.compile(r"[nNwW](?<!\w[nNwW])(?:ot|ever|o|or|ithout|either)\b|n[’']t\b")
@@ -490,9 +497,12 @@ class Engine:
                 continue
             if (b := bucket_of(date.start)) is not None:
                 b.dates.append(date)
+        links = has_link_leads(text)
         for i, bucket in enumerate(buckets):
+            if i >= 4 and not links:
+                break   # past the first lines only a link title is a headline
             start, end = bucket.span.start, bucket.span.end
-            bucket.headline = bool(LINK_LEAD_RE.match(text, start, end)) or (
+            bucket.headline = (links and bool(LINK_LEAD_RE.match(text, start, end))) or (
                 i < 4 and (i == 0 or "\n" in text[buckets[i - 1].span.end:start])
                 and end - start < 160 and not HEADLINE_END_RE.search(text, start, end))
         self._sign_posts(text, spans, buckets)
@@ -502,11 +512,20 @@ class Engine:
                     phrase = m.group().lower()
                     b.titles.append(TitleMatch(m.start(), m.end(), m.group(),
                                                self.titles.get(phrase, ())))
-        # One scan for the whole text (a pronoun never spans a sentence end).
-        for m in SUBJECT_PRONOUN_RE.finditer(text):
+        for m in self._pronouns(text):
             if (b := bucket_of(m.start())) is not None and b.pronoun is None:
                 b.pronoun = m
         return buckets
+
+    def _pronouns(self, text: str) -> list[re.Match[str]]:
+        """Every subject pronoun of the text, in order (one never spans a sentence end)."""
+        if "_" in text:
+            return list(SUBJECT_PRONOUN_RE.finditer(text))
+        # Without "_" every token is a whole run of word characters, and a pronoun is one
+        # of them: the pattern is tried only at those tokens.
+        found = (SUBJECT_PRONOUN_RE.match(text, start)
+                 for start, _end, _word in _PRONOUN_WORDS.select(self._tokens))
+        return [m for m in found if m is not None]
 
     def _sign_posts(self, text: str, spans: list[Sentence], buckets: list[_Sentence]) -> None:
         """Embedded social-media posts end with a signature line naming the author and the

@@ -29,6 +29,13 @@ _PLAIN_BOUNDARY_RE = re.compile(
 _LINK_LEADS = ("Read more", "READ MORE", "Also read", "Also Read", "ALSO READ", "Related News")
 # Link titles and teasers glued into the text: they restate, never report, an event.
 LINK_LEAD_RE = re.compile(r"(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Related News)\b")
+
+
+def has_link_leads(text: str) -> bool:
+    """Whether `text` may hold a glued link title (LINK_LEAD_RE can match nowhere else)."""
+    return any(lead in text for lead in _LINK_LEADS)
+
+
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)[.!?]+[\"”’')\]]*\s*$")
 
 
@@ -58,8 +65,7 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences as (start, end) spans; a blank line starts a new paragraph."""
     sentences: list[Sentence] = []
     start, paragraph = 0, 0
-    boundaries = _BOUNDARY_RE if any(lead in text for lead in _LINK_LEADS) \
-        else _PLAIN_BOUNDARY_RE
+    boundaries = _BOUNDARY_RE if has_link_leads(text) else _PLAIN_BOUNDARY_RE
     for m in boundaries.finditer(text):
         boundary = m.group()
         if boundary == "\n":
