@@ -33,7 +33,13 @@ LINK_LEAD_RE = re.compile(r"(?:Read more|READ MORE|Also [Rr]ead|ALSO READ|Relate
 
 def has_link_leads(text: str) -> bool:
     """Whether `text` may hold a glued link title (LINK_LEAD_RE can match nowhere else)."""
-    return any(lead in text for lead in _LINK_LEADS)
+    global _last_link_answer
+    if _last_link_answer[0] is not text:    # asked twice per article: answered once
+        _last_link_answer = (text, any(lead in text for lead in _LINK_LEADS))
+    return _last_link_answer[1]
+
+
+_last_link_answer: tuple[str | None, bool] = (None, False)
 
 
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)[.!?]+[\"”’')\]]*\s*$")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_left
 from collections.abc import Callable
-from itertools import compress
+from itertools import compress, repeat
 from operator import itemgetter
 from re import Match, Pattern
 
@@ -29,13 +29,12 @@ class _Article:
     """What is known about one token list: its words and starts, and (once asked)
     the indices of the tokens each filter selects. Every finder reads the same list."""
 
-    __slots__ = ("distinct", "selected", "starts", "tokens", "words")
+    __slots__ = ("selected", "starts", "tokens", "words")
 
     def __init__(self, tokens: list[Token], words: list[str] | None = None,
                  starts: list[int] | None = None) -> None:
         self.tokens = tokens
         self.words = list(map(_word_of, tokens)) if words is None else words
-        self.distinct = set(self.words)
         self.starts = list(map(_start_of, tokens)) if starts is None else starts
         self.selected: list[list[int]] | None = None
 
@@ -99,15 +98,17 @@ def _mask(word: str) -> int:
 
 def _select_all(article: _Article) -> list[list[int]]:
     """For every filter slot, the indices of the tokens of `article` it accepts."""
-    masks = _masks
-    unknown = article.distinct.difference(masks)
-    if unknown:
+    masks, words = _masks, article.words
+    # Masks are never negative: -1 marks a word not tested yet (most words are known).
+    flags = list(map(masks.get, words, repeat(-1)))
+    if min(flags, default=0) < 0:
+        unknown = {word for word, flag in zip(words, flags, strict=True) if flag < 0}
         if len(masks) + len(unknown) > _MAX_WORDS:
             masks.clear()
-            unknown = article.distinct
+            unknown = set(words)
         for word in unknown:
             masks[word] = _mask(word)
-    flags = list(map(masks.__getitem__, article.words))
+        flags = list(map(masks.__getitem__, words))
     selected: list[list[int]] = [[] for _ in _filters]
     slots_of_mask = _slots_of_mask
     for index in compress(range(len(flags)), flags):
@@ -132,11 +133,12 @@ class WordMap:
         """The converted word of each token."""
         article = _article(tokens)
         known = self._known
-        unknown = article.distinct.difference(known)
+        distinct = set(article.words)
+        unknown = distinct.difference(known)
         if unknown:
             if len(known) + len(unknown) > _MAX_WORDS:
                 known.clear()
-                unknown = article.distinct
+                unknown = distinct
             convert = self._convert
             for word in unknown:
                 known[word] = convert(word)
