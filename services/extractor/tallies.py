@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .dates import MONTHS, DateMention, anchors, find_dates, resolve
+from .needles import Needles
 from .reference import Mention, Reference, get_reference
 from .text import Sentence, split_sentences
 from .words import WordFilter
@@ -120,6 +121,9 @@ _RATE_AFTER_RE = re.compile(r"^\s*(?:a|per|each|every)\s+(?:day|week|month|year)
                             r"^\s*(?:in|within)\s+\S+\s+(?:hours|days)\b", re.IGNORECASE)
 _HALF_BEFORE_RE = re.compile(r"\bhalf (?:a )?$", re.IGNORECASE)
 _AVERAGE_RE = re.compile(r"\b(?:on average|an average of)\b", re.IGNORECASE)
+# The word every match of _AVERAGE_RE contains (see needles.py): a text without it is not
+# searched sentence by sentence.
+_AVERAGE_NEEDLES = Needles(r"average")
 _RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 _PHONE_RE = re.compile(r"\b(?:phone|telephone|telephonic)\b", re.IGNORECASE)
@@ -269,6 +273,7 @@ class _ArticleReader:
         self.persons = persons
         self.last_actor: dict | None = None
         self.period_context: str | None = None
+        self.averages = _AVERAGE_NEEDLES.may_text(text)
 
     def read(self, sentences: list[Sentence], numbers: list[re.Match[str]]) -> list[dict]:
         counted: dict[int, list[Count]] = {}
@@ -326,7 +331,7 @@ class _ArticleReader:
 
     # ------------------------------------------------------------------ counts
     def _counts(self, sentence: Sentence, numbers: list[re.Match[str]]) -> list[Count]:
-        if _AVERAGE_RE.search(self.text, sentence.start, sentence.end):
+        if self.averages and _AVERAGE_RE.search(self.text, sentence.start, sentence.end):
             return []
         found: list[Count] = []
         for number in numbers:
