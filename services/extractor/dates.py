@@ -436,6 +436,7 @@ def _dateline(text: str) -> re.Match[str] | None:
     # The pattern opens with "^" (a line start): tried at line starts only, it finds
     # what a search finds.
     line_start, end = 0, min(len(text), _DATELINE_REACH)
+    last_month: int | None = None
     while True:
         m = DATELINE_RE.match(text, line_start, _DATELINE_REACH)
         if m is not None:
@@ -443,6 +444,17 @@ def _dateline(text: str) -> re.Match[str] | None:
         line_start = text.find("\n", line_start, end) + 1
         if line_start == 0:
             return None
+        if last_month is None:
+            # A dateline names its month (capitalised) after the place: a line that starts
+            # at or after the last month name in reach holds none.
+            last_month = max((month.start() for month in _MONTH_START_RE.finditer(
+                text, 0, _DATELINE_REACH)), default=-1)
+        if line_start >= last_month:
+            return None
+
+
+# How every month of DATELINE_RE starts (its pattern is case-sensitive).
+_MONTH_START_RE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 
 
 def meta_spans(text: str) -> list[tuple[int, int]]:
