@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from . import cues
 from .actors import Actor, ActorResolver, Context, TitleMatch
 from .dates import DateMention, anchors, find_dates, meta_spans, resolve
-from .needles import Needles, lowered
+from .needles import Needles, article_lowered
 from .reference import Mention, Reference, fold, tokenize
 from .text import LINK_LEAD_RE, Sentence, has_link_leads, split_sentences
 from .words import WordFilter
@@ -430,7 +430,7 @@ class Engine:
         """Events of one article; `mentions`, `tokens`, sentence `spans` and
         `article_dates` (`anchors(text, published)`) if already found."""
         self._tokens = tokens if tokens is not None else tokenize(text)
-        self._low = lowered(text)
+        self._low = article_lowered(text)
         self._mentions = mentions if mentions is not None else self.ref.find_mentions(
             text, self._tokens)
         self._triggers = [m for m in cues.find_triggers(text, self._tokens)

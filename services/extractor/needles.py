@@ -26,6 +26,16 @@ def lowered(text: str) -> str | None:
     return text.lower()
 
 
+def article_lowered(text: str) -> str | None:
+    """`lowered(text)`, remembered for the last text asked: every pass over one article
+    asks for the article's."""
+    global _last_article
+    if _last_article[0] is not text:
+        _last_article = (text, lowered(text))
+    return _last_article[1]
+
+
+_last_article: tuple[str | None, str | None] = (None, None)
 _DIGIT_RE = re.compile(r"\d")
 # Needles of a few plain words are looked for with `in`: faster than a pattern's scan,
 # which stops at every letter that starts one of them.

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .dates import MONTHS, DateMention, anchors, find_dates, resolve
-from .needles import Needles
+from .needles import Needles, article_lowered
 from .reference import Mention, Reference, get_reference
 from .text import Sentence, split_sentences
 from .words import WordFilter
@@ -273,7 +273,7 @@ class _ArticleReader:
         self.persons = persons
         self.last_actor: dict | None = None
         self.period_context: str | None = None
-        self.averages = _AVERAGE_NEEDLES.may_text(text)
+        self.averages = _AVERAGE_NEEDLES.may(article_lowered(text), 0, len(text))
 
     def read(self, sentences: list[Sentence], numbers: list[re.Match[str]]) -> list[dict]:
         counted: dict[int, list[Count]] = {}
