@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .words import WordFilter, match_at_words, token_starts
+from .words import WordFilter, WordStarts
 
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(calendar.month_name):
@@ -252,7 +252,7 @@ _DATE_LEAD_WORD_RE = re.compile(
 _DATE_LEAD_PREFIX_RE = re.compile(
     r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday", re.IGNORECASE)
-_DATE_STARTS = WordFilter(lambda word: bool(_DATE_LEAD_WORD_RE.fullmatch(word)
+_DATE_STARTS = WordStarts(lambda word: bool(_DATE_LEAD_WORD_RE.fullmatch(word)
                                             or _DATE_LEAD_PREFIX_RE.match(word)))
 
 
@@ -266,8 +266,6 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
         return [x for x in map(_from_match, DATE_RE.finditer(text)) if x is not None]
     found: list[DateMention] = []
     pos, size = 0, len(text)
-    starts = token_starts(tokens)
-    starts = [starts[i] for i in _DATE_STARTS.select_indices(tokens)]
     for start, end, _word in _DATE_HINTS.select(tokens):
         if end <= pos:
             continue
@@ -275,7 +273,8 @@ def find_dates(text: str, tokens: list[tuple[int, int, str]] | None = None) -> l
         while True:
             # A weekday match may start at the space before the name ("\s*Monday"):
             # tried at the name instead, it gives the same mention.
-            m = match_at_words(DATE_RE, text, starts, window, start, min(size, end + 32))
+            m = _DATE_STARTS.match_at(DATE_RE, text, tokens, window, start,
+                                      min(size, end + 32))
             if m is None:
                 break
             if m.end() <= start:

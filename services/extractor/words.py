@@ -164,16 +164,35 @@ def token_words(tokens: list[Token]) -> list[str]:
     return _article(tokens).words
 
 
-def match_at_words(pattern: Pattern[str], text: str, starts: list[int], first: int,
-                   last: int, endpos: int) -> Match[str] | None:
-    """`pattern.search(text, first, endpos)` when that match starts at or before `last`,
-    else None, for a pattern whose matches start at a word boundary before a letter or
-    digit (so at a token start): only token starts are tried, and a word with no match
-    around it is not searched to the end of its window (`starts`: `token_starts`)."""
-    index, count = bisect_left(starts, first), len(starts)
-    while index < count and starts[index] <= last:
-        m = pattern.match(text, starts[index], endpos)
-        if m is not None:
-            return m
-        index += 1
-    return None
+class WordStarts:
+    """`test(word)` remembered per distinct word, for the words a pattern's matches can
+    start with. Unlike a `WordFilter` it is asked only at the tokens of a few windows: a
+    test that accepts common words ("the", "in") would select a good part of every text."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        self._test = test
+        self._known: dict[str, bool] = {}
+
+    def match_at(self, pattern: Pattern[str], text: str, tokens: list[Token], first: int,
+                 last: int, endpos: int) -> Match[str] | None:
+        """`pattern.search(text, first, endpos)` when that match starts at or before
+        `last`, else None, for a pattern whose matches start at a word boundary before a
+        letter or digit (so at a token start) of a word the test accepts: only those
+        token starts are tried, and a word with no match around it is not searched to the
+        end of its window."""
+        article = _article(tokens)
+        starts, words, known = article.starts, article.words, self._known
+        index, count = bisect_left(starts, first), len(starts)
+        while index < count and starts[index] <= last:
+            word = words[index]
+            accepted = known.get(word)
+            if accepted is None:
+                if len(known) >= _MAX_WORDS:
+                    known.clear()
+                accepted = known[word] = self._test(word)
+            if accepted:
+                m = pattern.match(text, starts[index], endpos)
+                if m is not None:
+                    return m
+            index += 1
+        return None
