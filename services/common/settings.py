@@ -89,7 +89,7 @@ class Settings:
         default=20, metadata={"env": "PARLEY_BATCH_MS",
                               "doc": "Longest an agent waits to fill a batch, in milliseconds"})
     producer_linger_ms: int = field(
-        default=5, metadata={"env": "PARLEY_PRODUCER_LINGER_MS",
+        default=10, metadata={"env": "PARLEY_PRODUCER_LINGER_MS",
                              "doc": "How long a worker's producer waits to fill a request"})
     log_level: str = field(
         default="warning", metadata={"env": "PARLEY_LOG_LEVEL", "doc": "Worker log level"})
