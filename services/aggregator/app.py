@@ -153,7 +153,7 @@ def topics_to_create(settings: Settings) -> dict[str, dict[str, str]]:
     return {**{key: dict(big) for key in internal_topics(settings).values()}, **changelogs}
 
 
-def _topics(app: faust.App, settings: Settings) -> dict[str, str]:
+def _topics(settings: Settings) -> dict[str, str]:
     """Topic names by role."""
     return {"events": settings.topic_events, "tallies": settings.topic_tallies,
             "deadletter": settings.topic_deadletter, "canonical": settings.topic_canonical,
@@ -174,7 +174,7 @@ def _batch_agent(app: faust.App, name: str, source: str, settings: Settings,
     them, and to that partition's changelog, after the messages; then what it
     returns is sent.
     """
-    topics = _topics(app, settings)
+    topics = _topics(settings)
     partitions = settings.partitions if source in internal_topics(settings).values() else None
 
     async def run(stream: faust.StreamT) -> None:
