@@ -305,6 +305,7 @@ NOT_EVENT_CLAUSE_NEEDLES = Needles(r"level|ministerial")
 NOT_EVENT_BEFORE_NEEDLES = Needles(r"supposed|meant|recall|offer|proposal|call|ready|willing|"
                                    r"prepared|remember|reminisc|pick")
 HOST_NEEDLES = Needles(r"host")
+SCENE_HOST_NEEDLES = Needles(r"hosted|given|offered")
 SUMMIT_NEEDLES = Needles(r"summit")
 RELATIVE_TOPIC_NEEDLES = Needles(r"who|which")
 ATTEND_BEFORE_NEEDLES = Needles(r"attend|particip|take part|took part|taking part|join")
@@ -947,13 +948,17 @@ class Engine:
                     return value, precision
         return None
 
-    @staticmethod
-    def _without_scene_hosts(text: str, actors: list[Actor]) -> list[Actor]:
+    def _without_scene_hosts(self, text: str, actors: list[Actor]) -> list[Actor]:
         """"At the dinner hosted by Widodo, Modi had a brief exchange with Biden": the host
         of the setting is no party when two others are named; nor is the counterpart of
         another event that dates this one ("Before the meeting with Erdogan, ...")."""
-        hosts = [a for a in actors if SCENE_HOST_RE.search(text, max(0, a.start - 40), a.start)
-                 or OTHER_EVENT_LEAD_RE.search(text, max(0, a.start - 70), a.start)]
+        low = self._low
+        # Each pattern is searched only where its plain words are (its "with" is lower-case).
+        hosts = [a for a in actors if (
+            SCENE_HOST_NEEDLES.may(low, max(0, a.start - 40), a.start)
+            and SCENE_HOST_RE.search(text, max(0, a.start - 40), a.start)) or (
+            "with" in text[max(0, a.start - 70):a.start]
+            and OTHER_EVENT_LEAD_RE.search(text, max(0, a.start - 70), a.start))]
         rest = [a for a in actors if a not in hosts]
         if not hosts or len({a.party for a in rest}) < 2:
             return actors
