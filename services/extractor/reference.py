@@ -168,12 +168,17 @@ class Reference:
         # National legislatures act for their country ("addressed the US Congress").
         self.legislatures: dict[str, str] = {}
         self._index: dict[str, list[_Entry]] = defaultdict(list)
-        # Per first token: (size, {tokens: entries}) from the longest size down.
-        self._by_size: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
         # Names of one word, and the first two words of longer names: a token starts a
         # name only if it is one, or it and the next token are the first two of one.
         self._one_word: set[str] = set()
         self._two_words: set[tuple[str, ...]] = set()
+        # The names to try at a token, as (size, {tokens: entries}) from the longest size
+        # down: by its word and the next, the names that go on with that next word and the
+        # names of one word; by its word alone, the names of one word (when no name goes on
+        # with the next).
+        self._by_pair: dict[tuple[str, ...], list[tuple[int, dict[tuple[str, ...],
+                                                                   list[_Entry]]]]] = {}
+        self._by_one: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
         # Per first token: whether some name starting with it takes any case, whether some
         # takes a capitalised word, and the first words of the names that keep their case.
         self._first_cases: dict[str, tuple[bool, bool, frozenset[str]]] = {}
@@ -276,13 +281,17 @@ class Reference:
                 self._add_entry(variant, "person", person.name, "short" if short else "name")
         for first, bucket in self._index.items():
             bucket.sort(key=lambda e: -len(e.tokens))
-            self._by_size[first] = _by_size(bucket)
             self._first_cases[first] = _first_cases(bucket)
             for entry in bucket:
                 if len(entry.tokens) == 1:
                     self._one_word.add(first)
                 else:
                     self._two_words.add(entry.tokens[:2])
+        for first, second in self._two_words:
+            self._by_pair[first, second] = _by_size(
+                [e for e in self._index[first] if len(e.tokens) == 1 or e.tokens[1] == second])
+        for first in self._one_word:
+            self._by_one[first] = _by_size([e for e in self._index[first] if len(e.tokens) == 1])
 
     # ---------------------------------------------------------------- mentions
     def find_mentions(self, text: str,
@@ -295,15 +304,16 @@ class Reference:
         fold_word = _FOLDED.one
         found: list[Mention] = []
         covered, count = 0, len(words)
-        one_word, two_words = self._one_word, self._two_words
+        by_pair, by_one = self._by_pair, self._by_one
         for i in self._name_starts.select_indices(tokens):
             if i < covered:
                 continue
             first = fold_word(words[i])
-            if first not in one_word and (
-                    first, fold_word(words[i + 1]) if i + 1 < count else "") not in two_words:
+            by_size = by_pair.get((first, fold_word(words[i + 1]) if i + 1 < count else "")) \
+                or by_one.get(first)
+            if by_size is None:
                 continue    # no name of one word, and none goes on with the next token
-            length, hits = _match_at(text, tokens, words, i, self._by_size[first])
+            length, hits = _match_at(text, tokens, words, i, by_size)
             if not hits:
                 continue
             start, end = tokens[i][0], tokens[i + length - 1][1]
