@@ -348,12 +348,6 @@ class _ArticleReader:
         qual = _QUALIFIER_BEFORE_RE.search(text, window, start)
         count_start = qual.start() if qual else start
         qualifier = _QUALIFIERS[qual["qual"].lower()] if qual else "exact"
-        if not earlier and not (_NOUN_AFTER_RE.match(text, end) or _TIMES_AFTER_RE.match(
-                text, end) or _COUNTRIES_AFTER_RE.match(text, end)) and not \
-                _TOTAL_BEFORE_RE.search(text, window, count_start):
-            # Most numbers (days, sums): no noun or "times" after, no total before and no
-            # count before to compare with, so no reading below can give a count.
-            return []
         if _FUTURE_BEFORE_RE.search(text, window, count_start):
             return []
         if _HALF_BEFORE_RE.search(text[max(0, start - 7):start]):
