@@ -25,7 +25,7 @@ shared, noisy host. Every measurement gets fresh topics and consumer groups.
     article's latency is the slowest of its events. Articles without such an event
     (no event, planned, year-precise) are left out.
 
-    python -m bench.pipeline [--articles 2000] [--rate 100 --seconds 30] [--profile]
+    python -m bench.pipeline [--articles 5000] [--rate 100 --seconds 30] [--profile]
     python -m bench.pipeline --million        # measures, extrapolates, runs it if < 20 min
 """
 
@@ -246,7 +246,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog="Broker: --bootstrap, else KAFKA_BOOTSTRAP_SERVERS, else the local broker "
                "(parley kafka start) if it runs, else one started for the run.")
     parser.add_argument("--bootstrap", help="Kafka bootstrap servers")
-    parser.add_argument("--articles", type=int, default=2000, help="backfill size")
+    parser.add_argument("--articles", type=int, default=5000,
+                        help="backfill size (a short backfill is dominated by its ramp-up)")
     parser.add_argument("--million", action="store_true",
                         help=f"after the default run, backfill {MILLION:,} generated articles "
                              "if the measured rate says it takes less than --max-minutes")

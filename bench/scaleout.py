@@ -6,7 +6,7 @@ backfill as ``bench.pipeline`` (complete when ``actor_events`` holds every
 canonical id of the reference aggregation; Kafka timestamps). Ratios are against
 the first layout measured in the same run.
 
-    python -m bench.scaleout [--articles 2000] [--layouts 1x1,2x2]
+    python -m bench.scaleout [--articles 5000] [--layouts 1x1,2x2]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def parse_layouts(text: str) -> list[dict[str, int]]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", help="Kafka bootstrap servers (default: as bench.pipeline)")
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--layouts", default="1x1,2x2",
                         help="comma-separated EXTRACTORSxAGGREGATORS, the first is the baseline")
     parser.add_argument("--partitions", type=int, default=4)
