@@ -33,7 +33,7 @@ from services.aggregator.index import MonthIndex
 from services.aggregator.routing import partition_for
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
-from services.common.faust_app import batches, make_app, raw_topic, send_all, writing_for
+from services.common.faust_app import make_app, process_in_batches, raw_topic, writing_for
 from services.common.kafka import MAX_MESSAGE_BYTES
 from services.common.messages import deadletter_message
 from services.common.settings import Settings
@@ -177,15 +177,17 @@ def _batch_agent(app: faust.App, name: str, source: str, settings: Settings,
     topics = _topics(settings)
     partitions = settings.partitions if source in internal_topics(settings).values() else None
 
+    def handle_runs(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
+        outgoing: Outgoing = []
+        for events in runs:
+            with writing_for(events[-1]):
+                buffered = tables.buffered()
+                outgoing += handle(buffered, [e.message for e in events])
+                buffered.flush()
+        return [(topics[role], key, value) for role, key, value in outgoing]
+
     async def run(stream: faust.StreamT) -> None:
-        async for runs in batches(stream, settings):
-            outgoing: Outgoing = []
-            for events in runs:
-                with writing_for(events[-1]):
-                    buffered = tables.buffered()
-                    outgoing += handle(buffered, [e.message for e in events])
-                    buffered.flush()
-            await send_all(app, [(topics[role], key, value) for role, key, value in outgoing])
+        await process_in_batches(app, stream, settings, handle_runs)
 
     run.__name__ = name
     app.agent(raw_topic(app, source, partitions=partitions, internal=partitions is not None),

@@ -7,19 +7,24 @@ and the aggregator scale out independently and meet only at topics.
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import weakref
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, NoReturn
 
 import faust
 from faust.streams import _current_event
+from faust.transport.drivers.aiokafka import Producer as FaustProducer
 from faust.transport.producer import ProducerBuffer
 from faust.types import EventT
 
 from services.common.kafka import MAX_MESSAGE_BYTES
 from services.common.settings import Settings
 
+log = logging.getLogger(__name__)
+EXIT_FAILED_BATCH = 70  # EX_SOFTWARE: the supervisor restarts the worker
 _put = ProducerBuffer.put
 _send_pending = ProducerBuffer._send_pending
 
@@ -104,18 +109,48 @@ def raw_topic(app: faust.App, name: str, **options: Any) -> faust.TopicT:
                      value_serializer="raw", **options)
 
 
-async def batches(stream: faust.StreamT,
-                  settings: Settings) -> AsyncIterator[list[list[EventT]]]:
-    """The stream in batches, each split into runs of one partition, in offset order.
+Outgoing = Sequence[tuple[str, bytes | None, bytes]]  # (topic, key, value)
 
-    Faust acknowledges a batch's messages only after the loop body has handled
-    the whole batch, so a crash replays the batch rather than losing any of it.
+
+async def process_in_batches(app: faust.App, stream: faust.StreamT, settings: Settings,
+                             handle: Callable[[list[list[EventT]]], Outgoing]) -> None:
+    """Run ``handle`` on the stream batch by batch, send what it returns, then ack the batch.
+
+    ``handle`` gets each batch split into runs of one partition, in offset order.
+    A batch is acknowledged only after its messages went to the producer, and
+    only if nothing failed: Faust's ``take_events`` acknowledges a batch even
+    when the loop body raised or was cancelled, and a restarted agent goes on
+    after the failed batch, so either way the batch's offsets could be
+    committed unprocessed. A failed batch therefore stops the worker at once
+    (``fail_stop``): its offsets stay uncommitted and a restarted worker replays it.
     """
-    async for events in stream.take_events(settings.batch_size, settings.batch_ms / 1000):
-        by_partition: dict[int, list[EventT]] = {}
+    async for events in stream.noack_take(settings.batch_size, settings.batch_ms / 1000):
+        try:
+            await send_all(app, handle(partition_runs(events)))
+        except Exception as exc:  # anything here is systemic: per-message errors are handled
+            fail_stop(f"a batch of {len(events)} messages failed", exc)
         for event in events:
-            by_partition.setdefault(event.message.partition, []).append(event)
-        yield list(by_partition.values())
+            await stream.ack(event)
+
+
+def partition_runs(events: Sequence[EventT]) -> list[list[EventT]]:
+    """Events split into runs of one partition, each in offset order."""
+    by_partition: dict[int, list[EventT]] = {}
+    for event in events:
+        by_partition.setdefault(event.message.partition, []).append(event)
+    return list(by_partition.values())
+
+
+def fail_stop(what: str, exc: BaseException | None = None) -> NoReturn:
+    """Exit the worker now, committing nothing more, so that a restart replays the work.
+
+    A graceful stop would commit the offsets acknowledged so far, and Faust may
+    consider a later acknowledgement enough to commit past a message that was
+    never handled; exiting at once keeps every uncommitted message for the restart.
+    """
+    log.critical("%s; exiting without committing, a restart replays it", what, exc_info=exc)
+    logging.shutdown()
+    os._exit(EXIT_FAILED_BATCH)
 
 
 @contextmanager
@@ -134,11 +169,59 @@ def writing_for(event: EventT) -> Iterator[None]:
         _current_event.reset(token)
 
 
-async def send_all(app: faust.App, messages: Sequence[tuple[str, bytes | None, bytes]]) -> None:
+async def send_all(app: faust.App, messages: Outgoing) -> None:
     """Hand (topic, key, value) messages to the producer without waiting for the broker.
 
-    The offset commit flushes the producer first, so a message is on the broker
-    before the offset of the message that caused it is committed.
+    The offset commit flushes the producer first and then checks that every
+    message sent here was delivered (``_flush_and_check``), so a message is on
+    the broker before the offset of the message that caused it is committed.
     """
     for topic, key, value in messages:
-        await app.producer.send(topic, key, value, None, None, None)
+        delivery = await app.producer.send(topic, key, value, None, None, None)
+        _DELIVERIES.add(delivery)  # type: ignore[arg-type]
+        delivery.add_done_callback(_DELIVERIES.delivered)  # type: ignore[attr-defined]
+
+
+class Deliveries:
+    """Messages handed to the producer and not yet acknowledged by the broker, and failures.
+
+    aiokafka reports a message the broker refused (after its retries) only on
+    the message's future, which nobody awaits; unchecked, the commit that
+    follows the flush would cover a message that is not on the broker.
+    """
+
+    def __init__(self) -> None:
+        self.pending: set[asyncio.Future[Any]] = set()
+
+    def add(self, delivery: asyncio.Future[Any]) -> None:
+        self.pending.add(delivery)
+
+    def delivered(self, delivery: asyncio.Future[Any]) -> None:
+        if not _failure(delivery):
+            self.pending.discard(delivery)
+
+    def check(self) -> None:
+        """Fail-stop if a message sent so far was refused; forget those delivered."""
+        done = {d for d in self.pending if d.done()}
+        failed = [error for d in done if (error := _failure(d))]
+        if failed:
+            fail_stop(f"the broker refused {len(failed)} message(s)", failed[0])
+        self.pending -= done
+
+
+def _failure(delivery: asyncio.Future[Any]) -> BaseException | None:
+    if delivery.cancelled():
+        return asyncio.CancelledError("the message was cancelled before delivery")
+    return delivery.exception()
+
+
+_DELIVERIES = Deliveries()
+_producer_flush = FaustProducer.flush
+
+
+async def _flush_and_check(producer: FaustProducer) -> None:
+    await _producer_flush(producer)
+    _DELIVERIES.check()
+
+
+FaustProducer.flush = _flush_and_check  # type: ignore[method-assign]

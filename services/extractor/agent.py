@@ -15,7 +15,7 @@ import faust
 
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
-from services.common.faust_app import batches, make_app, raw_topic, send_all
+from services.common.faust_app import make_app, process_in_batches, raw_topic
 from services.common.messages import (
     deadletter_message,
     event_key,
@@ -123,11 +123,12 @@ def build_extractor_app(settings: Settings) -> faust.App:
 
     @app.agent(raw_topic(app, settings.topic_articles), concurrency=1)
     async def extract_articles(stream: faust.StreamT) -> None:
-        async for runs in batches(stream, settings):
-            outgoing = [(topics[item.role], item.key, item.value)
-                        for events in runs for event in events
-                        for item in _handle_message(event.message, settings)]
-            await send_all(app, outgoing)
+        def handle_runs(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
+            return [(topics[item.role], item.key, item.value)
+                    for events in runs for event in events
+                    for item in _handle_message(event.message, settings)]
+
+        await process_in_batches(app, stream, settings, handle_runs)
 
     @app.page("/health")
     async def health(web: Any, request: Any) -> Any:

@@ -1,0 +1,129 @@
+"""The batch loop of every worker acknowledges a batch only once it is handled and sent."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from services.common import faust_app
+from services.common.faust_app import Deliveries, partition_runs, process_in_batches
+from services.common.settings import Settings
+
+
+class Stopped(Exception):
+    """Raised by the stand-in for ``fail_stop``, which would end the process."""
+
+
+class FakeStream:
+    def __init__(self, batches: list[list[Any]]) -> None:
+        self.batches = batches
+        self.acked: list[Any] = []
+
+    async def noack_take(self, max_: int, within: float) -> AsyncIterator[list[Any]]:
+        for batch in self.batches:
+            yield batch
+
+    async def ack(self, event: Any) -> bool:
+        self.acked.append(event)
+        return True
+
+
+class FakeProducer:
+    def __init__(self, refuse: set[bytes] = frozenset()) -> None:  # type: ignore[assignment]
+        self.sent: list[tuple[str, bytes | None, bytes]] = []
+        self.refuse = refuse
+
+    async def send(self, topic: str, key: bytes | None, value: bytes, *_: Any) -> Any:
+        self.sent.append((topic, key, value))
+        delivery = asyncio.get_running_loop().create_future()
+        if value in self.refuse:
+            delivery.set_exception(RuntimeError("MessageSizeTooLarge"))
+        else:
+            delivery.set_result(len(self.sent))
+        return delivery
+
+
+def _event(partition: int, offset: int) -> Any:
+    return SimpleNamespace(message=SimpleNamespace(partition=partition, offset=offset,
+                                                   value=f"{partition}:{offset}".encode()))
+
+
+@pytest.fixture
+def stops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+
+    def fake_fail_stop(what: str, exc: BaseException | None = None) -> None:
+        said.append(what)
+        raise Stopped(what)
+
+    monkeypatch.setattr(faust_app, "fail_stop", fake_fail_stop)
+    monkeypatch.setattr(faust_app, "_DELIVERIES", Deliveries())
+    return said
+
+
+def _echo(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
+    return [("out", None, e.message.value) for run in runs for e in run]
+
+
+def test_runs_keep_partition_and_offset_order() -> None:
+    events = [_event(1, 5), _event(0, 7), _event(1, 6), _event(0, 8)]
+    runs = partition_runs(events)
+    assert [[(e.message.partition, e.message.offset) for e in run] for run in runs] == \
+        [[(1, 5), (1, 6)], [(0, 7), (0, 8)]]
+
+
+async def test_batches_are_acked_after_their_messages_are_sent(stops: list[str]) -> None:
+    batches = [[_event(0, 0), _event(1, 0)], [_event(0, 1)]]
+    stream, producer = FakeStream(batches), FakeProducer()
+    app = SimpleNamespace(producer=producer)
+    seen_when_handling: list[int] = []
+
+    def handle(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
+        seen_when_handling.append(len(stream.acked))
+        return _echo(runs)
+
+    await process_in_batches(app, stream, Settings(), handle)  # type: ignore[arg-type]
+    assert seen_when_handling == [0, 2]  # nothing of a batch acked before it is handled
+    assert stream.acked == batches[0] + batches[1]
+    assert [v for _, _, v in producer.sent] == [b"0:0", b"1:0", b"0:1"]
+    assert stops == []
+
+
+async def test_a_failing_batch_stops_the_worker_unacked(stops: list[str]) -> None:
+    batches = [[_event(0, 0)], [_event(0, 1), _event(0, 2)], [_event(0, 3)]]
+    stream = FakeStream(batches)
+    app = SimpleNamespace(producer=FakeProducer())
+
+    def handle(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
+        if runs[0][0].message.offset == 1:
+            raise OSError("disk full")
+        return _echo(runs)
+
+    with pytest.raises(Stopped):
+        await process_in_batches(app, stream, Settings(), handle)  # type: ignore[arg-type]
+    assert stream.acked == batches[0]  # the failed batch and what follows stay unacked
+    assert stops == ["a batch of 2 messages failed"]
+
+
+async def test_a_refused_message_stops_the_worker_at_the_next_flush(stops: list[str]) -> None:
+    stream = FakeStream([[_event(0, 0), _event(0, 1)]])
+    app = SimpleNamespace(producer=FakeProducer(refuse={b"0:1"}))
+    await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
+    await asyncio.sleep(0)  # delivery callbacks run
+    assert len(faust_app._DELIVERIES.pending) == 1  # the refused one is kept for the check
+    with pytest.raises(Stopped):
+        faust_app._DELIVERIES.check()
+    assert stops == ["the broker refused 1 message(s)"]
+
+
+async def test_delivered_messages_are_forgotten(stops: list[str]) -> None:
+    stream = FakeStream([[_event(0, n) for n in range(50)]])
+    app = SimpleNamespace(producer=FakeProducer())
+    await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
+    faust_app._DELIVERIES.check()
+    assert faust_app._DELIVERIES.pending == set()
+    assert stops == []
