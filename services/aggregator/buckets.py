@@ -25,22 +25,41 @@ def apply_event(state: State | None, event: dict[str, Any],
                 position: str) -> tuple[State | None, list[Output]]:
     """(new state, or None when unchanged; the messages to publish) for one event."""
     bucket = canonical.bucket_key(event)
-    mentions = dict((state or {}).get("mentions", {}))
+    known_mentions = (state or {}).get("mentions", {})
     retired = dict((state or {}).get("retired", {}))
     published = dict((state or {}).get("published", {}))
-    before = canonical.canonical_events(bucket, mentions)
-    known = mentions.get(event["event_id"])
+    known = known_mentions.get(event["event_id"])
     if known is not None:
-        replay = known.get("position") == position
-        return None, republish(before, retired, published) if replay else []
-    mentions[event["event_id"]] = {**canonical.mention_of(event), "position": position}
-    after = canonical.canonical_events(bucket, mentions)
+        if known.get("position") != position:
+            return None, []
+        return None, republish(canonical.canonical_events(bucket, known_mentions), retired,
+                               published)
+    mentions = {**known_mentions,
+                event["event_id"]: {**canonical.mention_of(event), "position": position}}
+    before, after = _changed_records(bucket, known_mentions, mentions)
     retired.update({cid: record for cid, record in before.items() if cid not in after})
     for cid, record in after.items():
         if index.month_of(record):
             published[cid] = sorted(set(published.get(cid, [])) | set(record["actors"]))
     state = {"mentions": mentions, "retired": retired, "published": published}
     return state, changes(before, after)
+
+
+def _changed_records(bucket: str, old: dict[str, canonical.Mention],
+                     new: dict[str, canonical.Mention]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The canonical records before and after that a new mention can have changed.
+
+    Grouping is cheap and building records is not, so records are built only
+    for groups whose mentions differ (and planned ones): a bucket with thousands
+    of mentions costs one regrouping per mention, not thousands of records.
+    Unchanged groups give equal records, which ``changes`` would skip anyway.
+    """
+    groups_before = canonical.grouped(bucket, old)
+    groups_after = canonical.grouped(bucket, new)
+    changed = {cid for cid in groups_before.keys() | groups_after.keys()
+               if groups_before.get(cid) != groups_after.get(cid)}
+    return (canonical.records_of(bucket, old, groups_before, changed),
+            canonical.records_of(bucket, new, groups_after, changed))
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Output]:

@@ -77,10 +77,11 @@ def group_mentions(mentions: dict[str, Mention]) -> list[Group]:
     planned: dict[str | None, list[str]] = {}
     for eid in sorted(mentions):
         m = mentions[eid]
+        date = _date_of(m)
         if m["status"] == "planned":
-            planned.setdefault(_date_of(m), []).append(eid)
-        elif _date_of(m) and m["precision"] in by_kind:
-            by_kind[m["precision"]].setdefault(_date_of(m), []).append(eid)
+            planned.setdefault(date, []).append(eid)
+        elif date:
+            by_kind[m["precision"]].setdefault(date, []).append(eid)
         else:
             undated.append(eid)
     days = by_kind["day"]
@@ -95,9 +96,12 @@ def group_mentions(mentions: dict[str, Mention]) -> list[Group]:
     return groups
 
 
+DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
 def _date_of(m: Mention) -> str | None:
     date = m.get("date")
-    size = {"day": 10, "month": 7, "year": 4}.get(m.get("precision") or "")
+    size = DATE_LENGTH.get(m.get("precision") or "")
     return str(date)[:size] if date and size else None
 
 
@@ -118,12 +122,29 @@ def _attach(coarse: dict[str, list[str]], finer: list[dict[str, list[str]]],
 
 def canonical_events(bucket: str, mentions: dict[str, Mention]) -> dict[str, Record]:
     """The canonical events of one bucket, keyed by canonical id."""
+    return records_of(bucket, mentions, grouped(bucket, mentions))
+
+
+def grouped(bucket: str, mentions: dict[str, Mention]) -> dict[str, Group]:
+    """The groups of a bucket's mentions, keyed by the canonical id each one makes."""
+    return {canonical_id(bucket, g.kind, g.date): g for g in group_mentions(mentions)}
+
+
+def records_of(bucket: str, mentions: dict[str, Mention], groups: dict[str, Group],
+               only: set[str] | None = None) -> dict[str, Record]:
+    """The canonical records of ``groups`` (of those ids in ``only``, and every planned one).
+
+    A record depends only on its group's mentions, except a planned event's
+    ``fulfilled_by``, which depends on the dates of all occurred groups: so a
+    caller that knows which groups changed builds just those (and the planned).
+    """
     event_type = bucket.split("|", 1)[0]
-    groups = group_mentions(mentions)
-    records = {canonical_id(bucket, g.kind, g.date):
-               _record(bucket, event_type, g, [mentions[e] for e in g.event_ids])
-               for g in groups}
-    _link_fulfilled(records)
+    records = {cid: _record(bucket, event_type, g, [mentions[e] for e in g.event_ids])
+               for cid, g in groups.items()
+               if only is None or cid in only or g.kind == "planned"}
+    occurred = sorted((g.date, cid) for cid, g in groups.items()
+                      if g.kind != "planned" and g.date)
+    _link_fulfilled(records, occurred)
     return records
 
 
@@ -204,9 +225,8 @@ def _evidence(items: list[Mention]) -> list[str]:
     return seen
 
 
-def _link_fulfilled(records: dict[str, Record]) -> None:
-    occurred = sorted((r["date"], cid) for cid, r in records.items()
-                      if r["status"] == "occurred" and r["date"])
+def _link_fulfilled(records: dict[str, Record], occurred: list[tuple[str, str]]) -> None:
+    """Mark each planned record with the first occurred event (date, id) on or after it."""
     for record in records.values():
         if record["status"] != "planned":
             continue

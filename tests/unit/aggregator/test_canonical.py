@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import random
 
-from services.aggregator import canonical
+from services.aggregator import buckets, canonical, index
 from tests.unit.aggregator.events import MACRON, SCHOLZ, XI, event
 
 
@@ -104,3 +105,41 @@ def test_participant_names_take_the_most_frequent_form() -> None:
     assert names["FRA"] == "Emmanuel Macron"
     assert record["actors"] == sorted(["CHN", "DEU", "FRA", "Xi Jinping", "Emmanuel Macron",
                                        "Olaf Scholz"])
+
+
+def _full_recompute(state: dict | None, e: dict, position: str) -> tuple[dict | None, list]:
+    """The bucket step as first written: every canonical record rebuilt, before and after."""
+    bucket = canonical.bucket_key(e)
+    mentions = dict((state or {}).get("mentions", {}))
+    retired = dict((state or {}).get("retired", {}))
+    published = dict((state or {}).get("published", {}))
+    if e["event_id"] in mentions:
+        return None, []
+    before = canonical.canonical_events(bucket, mentions)
+    mentions[e["event_id"]] = {**canonical.mention_of(e), "position": position}
+    after = canonical.canonical_events(bucket, mentions)
+    retired.update({cid: r for cid, r in before.items() if cid not in after})
+    for cid, r in after.items():
+        if index.month_of(r):
+            published[cid] = sorted(set(published.get(cid, [])) | set(r["actors"]))
+    return ({"mentions": mentions, "retired": retired, "published": published},
+            buckets.changes(before, after))
+
+
+def test_rebuilding_only_changed_groups_publishes_what_a_full_rebuild_does() -> None:
+    rng = random.Random(5)
+    dates = [("2023-04-06", "day"), ("2023-04-02", "day"), ("2023-05-20", "day"),
+             ("2023-04", "month"), ("2023-05", "month"), ("2023-07", "month"),
+             ("2023", "year"), (None, "unknown")]
+    for _ in range(40):
+        fast = slow = None
+        for n in range(rng.randint(1, 25)):
+            date, precision = rng.choice(dates)
+            status = "planned" if rng.random() < 0.15 else "occurred"
+            names = rng.choice([(XI, MACRON), (MACRON, XI)])
+            e = event(f"a{n}", "meeting", date, precision, *names, status=status)
+            new_fast, out_fast = buckets.apply_event(fast, e, f"e0:{n}")
+            new_slow, out_slow = _full_recompute(slow, e, f"e0:{n}")
+            assert out_fast == out_slow
+            assert new_fast == new_slow
+            fast, slow = new_fast or fast, new_slow or slow
