@@ -66,7 +66,24 @@ TRIGGER_STEMS = frozenset([
     "face", "pers", "sign", "dinn", "lunc", "banq", "brea", "shak", "shoo", "tete", "tête",
     "talk", "disc", "conv", "cons", "exch", "inte", "roun", "hold", "held", "brie", "shor",
     "quic", "stat"])
-_TRIGGER_WORDS = WordFilter(lambda word: word[:4].lower() in TRIGGER_STEMS)
+# The whole words a trigger match can start with (read off TRIGGER_RE; "person" stands for
+# the "in" of "in person", tried as a lead word before it). A word with a stem but none of
+# these forms ("signature", "dialogue", "spokesperson") starts no match: it is not tried.
+_TRIGGER_FIRST_WORD_RE = re.compile(
+    r"cancel(?:l?ed|s|ling)?|call(?:ed|s|ing)?|scrap(?:ped|s)?|postpone[ds]?|rules?|ruled|"
+    r"refused|declined|snubbed|invit(?:ed|es|ation|ations)|accepted|phon(?:e[ds]?|ing)|"
+    r"phonecall|telephon(?:e[ds]?|ic)|dial(?:l?ed)|video|videoconferenc\w*|virtual(?:ly)?|"
+    r"online|teleconferenc\w*|via|webinar|webcast|sent|send(?:s|ing)?|congratulat\w*|"
+    r"condolence\w*|written|wrote|messages?|letters?|telegram|cables?|felicitation\w*|"
+    r"sympath(?:y|ies)|greetings|speech(?:es)?|address(?:ed|es|ing)?|remarks|lecture|spoke|"
+    r"speak(?:s|ing)?|statement|told|met|meet(?:s|ing|ings)?|visit(?:s|ed|ing)?|"
+    r"host(?:s|ed|ing)?|receive[ds]|greet(?:ed|s)|welcome[ds]|summits?|sidelines?|face|"
+    r"person|dinner|lunch(?:eon)?|banquet|breakfast|shak(?:es|ing)|shook|tete|tête|brief|"
+    r"short|quick|signed|talk(?:s|ed)?|discuss(?:ed|ion|ions)?|conversations?|"
+    r"consultations?|exchanged|interacted|round|hold(?:ing)?|held",
+    re.IGNORECASE)
+_TRIGGER_WORDS = WordFilter(lambda word: word[:4].lower() in TRIGGER_STEMS
+                            and _TRIGGER_FIRST_WORD_RE.fullmatch(word) is not None)
 
 
 # The one trigger that starts with a word before its stem word ("in person", "in-person"):

@@ -67,21 +67,33 @@ def _is_abbreviation(text: str, punct: int, cut: int) -> bool:
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+_new_sentence = tuple.__new__     # Sentence(...) without its Python-level __new__
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences as (start, end) spans; a blank line starts a new paragraph."""
     sentences: list[Sentence] = []
     start, paragraph = 0, 0
     boundaries = _BOUNDARY_RE if has_link_leads(text) else _PLAIN_BOUNDARY_RE
+    # Dozens of boundaries per article: the common case (a long word before end punctuation,
+    # no space to trim) is decided inline, and everything else by the functions below.
     for m in boundaries.finditer(text):
-        boundary = m.group()
-        if boundary == "\n":
-            _append(text, sentences, start, m.start(), paragraph)
+        punct, cut = m.span()
+        if cut - punct == 1 and text[punct] == "\n":
+            _append(text, sentences, start, punct, paragraph)
             paragraph += 1
-        elif _is_abbreviation(text, m.start(), m.end()):
+            start = cut
             continue
+        if not (punct >= _LONGER and punct - cut >= _LONGER - 12 and text[punct] in ".!?"
+                and text[punct - _LONGER:punct].isalnum()) \
+                and _is_abbreviation(text, punct, cut):
+            continue
+        end = punct + len(text[punct:cut].rstrip())
+        if start < end - 1 and not text[start].isspace() and not text[end - 1].isspace():
+            sentences.append(_new_sentence(Sentence, (start, end, paragraph)))
         else:
-            _append(text, sentences, start, m.start() + len(boundary.rstrip()), paragraph)
-        start = m.end()
+            _append(text, sentences, start, end, paragraph)
+        start = cut
     _append(text, sentences, start, len(text), paragraph)
     return sentences
 
