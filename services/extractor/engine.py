@@ -394,6 +394,7 @@ class _Sentence:
     """One sentence with everything found in it."""
 
     span: Sentence
+    triggers: list[re.Match[str]]
     mentions: list[Mention]
     dates: list[DateMention]
     titles: list[TitleMatch]
@@ -451,6 +452,13 @@ class Engine:
         self._main_date: tuple[str, str] | None = None  # the first event's date
         self._cancelled: list[frozenset[str]] = []
         for index, sentence in enumerate(sentences):
+            if not (sentence.triggers or sentence.mentions or sentence.titles or sentence.dates
+                    or sentence.pronoun or sentence.signed):
+                # Nothing told, named or dated (most background sentences): the sentence
+                # changes no context, except that a count's paragraph may end here.
+                if ctx.tally is not None and ctx.tally[2] != sentence.span.paragraph:
+                    ctx.tally = None
+                continue
             events, last_date = self._sentence(text, sentence, index, sentences, ctx, anchor,
                                                publication, last_date, in_person_article)
             found.extend(events)
@@ -481,7 +489,7 @@ class Engine:
 
     def _sentences(self, text: str, spans: list[Sentence]) -> list[_Sentence]:
         starts = [s.start for s in spans]
-        buckets: list[_Sentence] = [_Sentence(s, [], [], []) for s in spans]
+        buckets: list[_Sentence] = [_Sentence(s, [], [], [], []) for s in spans]
 
         def bucket_of(pos: int) -> _Sentence | None:
             i = bisect.bisect_right(starts, pos) - 1
@@ -492,6 +500,9 @@ class Engine:
         for mention in self._mentions:
             if (b := bucket_of(mention.start)) is not None:
                 b.mentions.append(mention)
+        for trigger in self._triggers:
+            if (b := bucket_of(trigger.start())) is not None:
+                b.triggers.append(trigger)
         meta = meta_spans(text)
         for date in find_dates(text, self._tokens):
             if any(a <= date.start < b for a, b in meta):
@@ -568,15 +579,7 @@ class Engine:
                   last_date: tuple[str | None, str, int] | None, in_person_article: _ArticleFlag,
                   ) -> tuple[list[Candidate], tuple[str | None, str, int] | None]:
         start, end = s.span.start, s.span.end
-        first = bisect.bisect_left(self._trigger_starts, start)
-        last = bisect.bisect_left(self._trigger_starts, end)
-        triggers = self._triggers[first:last]
-        if not (triggers or s.mentions or s.titles or s.dates or s.pronoun or s.signed):
-            # Nothing told, named or dated (most background sentences): the sentence
-            # changes no context, except that a count's paragraph may end here.
-            if ctx.tally is not None and ctx.tally[2] != s.span.paragraph:
-                ctx.tally = None
-            return [], last_date
+        triggers = s.triggers
         # A rough date for resolving names and titles (the sentence's first date, else
         # context), needed only when the sentence has any.
         rough_on = self._rough_date(s, anchor, last_date) if (
