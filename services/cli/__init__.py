@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None],
                commands.configure_topics, commands.run_topics),
     "audit": ("Report which articles were processed, dead-lettered or are still pending",
               commands.configure_audit, commands.run_audit),
+    "lag": ("Show each worker group's committed and end offsets per topic (its lag)",
+            commands.configure_lag, commands.run_lag),
     "config": ("Print every configuration variable, its default and current value",
                commands.configure_config, commands.run_config),
 }

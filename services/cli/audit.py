@@ -1,11 +1,11 @@
-"""``parley audit``: did every article end with its events published or a dead letter?"""
+"""``parley audit`` and ``parley lag``: was every article handled, and what is still to do?"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from services.common.codec import DecodeError, decode_object
-from services.common.kafka import read_topic
+from services.common.kafka import consumer_lag, read_topic
 from services.common.settings import Settings
 
 
@@ -58,3 +58,17 @@ def print_audit(report: dict[str, Any], show: int) -> None:
     for label in ("pending_ids", "deadletter_ids", "unknown_ids"):
         if report[label]:
             print(f"  {label}: {' '.join(report[label][:show])}")
+
+
+async def worker_lag(settings: Settings) -> dict[str, dict[str, tuple[int, int]]]:
+    """(committed, end) offsets per topic of the extractor's and the aggregator's groups."""
+    from services.aggregator.app import internal_topics
+
+    groups = {
+        f"{settings.app_prefix}-extractor": [settings.topic_articles],
+        f"{settings.app_prefix}-aggregator": [settings.topic_events, settings.topic_tallies,
+                                              settings.topic_canonical,
+                                              *internal_topics(settings).values()],
+    }
+    return {group: await consumer_lag(settings, group, topics)
+            for group, topics in groups.items()}

@@ -120,6 +120,24 @@ def run_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def configure_lag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the offsets as JSON")
+
+
+def run_lag(args: argparse.Namespace) -> int:
+    from services.cli.audit import worker_lag
+
+    lag = asyncio.run(worker_lag(Settings.from_env()))
+    if args.json:
+        print(orjson.dumps(lag).decode())
+        return 0
+    for group, topics in lag.items():
+        for topic, (committed, end) in topics.items():
+            print(f"{group:32} {topic:48} committed {committed:>10,} end {end:>10,} "
+                  f"lag {end - committed:>8,}")
+    return 0
+
+
 def configure_config(p: argparse.ArgumentParser) -> None:
     p.add_argument("--markdown", action="store_true", help="as a Markdown table")
 

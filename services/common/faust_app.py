@@ -12,13 +12,16 @@ import os
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from typing import Any, NoReturn
 
 import faust
 from faust.streams import _current_event
+from faust.transport.consumer import Consumer
+from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.drivers.aiokafka import Producer as FaustProducer
 from faust.transport.producer import ProducerBuffer
-from faust.types import EventT
+from faust.types import EventT, Message
 
 from services.common.kafka import MAX_MESSAGE_BYTES
 from services.common.settings import Settings
@@ -67,6 +70,48 @@ ProducerBuffer._send_pending = _send_counted  # type: ignore[method-assign]
 ProducerBuffer.max_messages = 10_000
 
 
+_ACKING_HANDLED: ContextVar[bool] = ContextVar("parley_acking_handled", default=False)
+_consumer_ack = Consumer.ack
+
+
+def _ack_if_handled(consumer: Consumer, message: Message) -> bool:
+    """Count an acknowledgement only when a Parley batch loop handled the message.
+
+    Faust's stream iterator also acknowledges the messages it skips during a
+    rebalance (flow control paused, or fetched in the previous generation), "so
+    that the lag does not grow". Those offsets were never handled, yet the next
+    run of acknowledgements closes over them and they are committed; a crash
+    before they are read again loses them. Left unacknowledged, they are read
+    again from the committed offset once the rebalance is over.
+    """
+    if not _ACKING_HANDLED.get():
+        return False
+    return _consumer_ack(consumer, message)
+
+
+Consumer.ack = _ack_if_handled  # type: ignore[method-assign]
+
+_create_worker_consumer = AIOKafkaConsumerThread._create_worker_consumer
+
+
+def _worker_consumer_with_fetch_settings(thread: AIOKafkaConsumerThread, transport: Any) -> Any:
+    """Faust's consumer, fetching as the app's Parley settings say.
+
+    Faust passes neither setting on (it fixes the wait at 1.5 s and leaves
+    aiokafka's minimum of one byte), so under load every fetch comes back with
+    a handful of messages and costs the broker and the worker a request each.
+    """
+    consumer = _create_worker_consumer(thread, transport)
+    settings = getattr(thread.app, "parley_settings", None)
+    if settings is not None:
+        consumer._fetch_min_bytes = settings.fetch_min_bytes
+        consumer._fetch_max_wait_ms = settings.fetch_max_wait_ms
+    return consumer
+
+
+AIOKafkaConsumerThread._create_worker_consumer = _worker_consumer_with_fetch_settings  # type: ignore[method-assign]
+
+
 def make_app(service: str, settings: Settings, *, web_port: int,
              **overrides: Any) -> faust.App:
     """A Faust app named ``<prefix>-<service>`` on the configured broker."""
@@ -100,7 +145,9 @@ def make_app(service: str, settings: Settings, *, web_port: int,
         "web_cors_options": None,
     }
     options.update(overrides)
-    return faust.App(app_id, **options)
+    app = faust.App(app_id, **options)
+    app.parley_settings = settings  # type: ignore[attr-defined]
+    return app
 
 
 def raw_topic(app: faust.App, name: str, **options: Any) -> faust.TopicT:
@@ -129,8 +176,12 @@ async def process_in_batches(app: faust.App, stream: faust.StreamT, settings: Se
             await send_all(app, handle(partition_runs(events)))
         except Exception as exc:  # anything here is systemic: per-message errors are handled
             fail_stop(f"a batch of {len(events)} messages failed", exc)
-        for event in events:
-            await stream.ack(event)
+        handled = _ACKING_HANDLED.set(True)
+        try:
+            for event in events:
+                await stream.ack(event)
+        finally:
+            _ACKING_HANDLED.reset(handled)
 
 
 def partition_runs(events: Sequence[EventT]) -> list[list[EventT]]:

@@ -147,3 +147,31 @@ async def _drain(consumer: Any, ends: dict[Any, int], timeout: float) -> list[An
             if await consumer.position(tp) >= ends[tp]:
                 remaining.discard(tp)
     return records
+
+
+async def consumer_lag(settings: Settings, group: str,
+                       topics: list[str]) -> dict[str, tuple[int, int]]:
+    """(committed, end) offsets summed over each topic's partitions, for one consumer group.
+
+    Lag is end minus committed: messages the group has not committed as handled.
+    A topic that does not exist yet is left out.
+    """
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap, group_id=group,
+                                enable_auto_commit=False)
+    await _retry(consumer.start, attempts=10)
+    try:
+        cluster = await consumer._client.fetch_all_metadata()
+        lag: dict[str, tuple[int, int]] = {}
+        for topic in topics:
+            tps = [TopicPartition(topic, p) for p in sorted(cluster.partitions_for_topic(topic)
+                                                            or ())]
+            if not tps:
+                continue
+            ends = await consumer.end_offsets(tps)
+            committed = [await consumer.committed(tp) or 0 for tp in tps]
+            lag[topic] = (sum(committed), sum(ends.values()))
+        return lag
+    finally:
+        await consumer.stop()

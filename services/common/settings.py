@@ -91,6 +91,12 @@ class Settings:
     producer_linger_ms: int = field(
         default=10, metadata={"env": "PARLEY_PRODUCER_LINGER_MS",
                              "doc": "How long a worker's producer waits to fill a request"})
+    fetch_min_bytes: int = field(
+        default=1, metadata={"env": "PARLEY_FETCH_MIN_BYTES",
+                             "doc": "Least data a worker's fetch waits for"})
+    fetch_max_wait_ms: int = field(
+        default=1500, metadata={"env": "PARLEY_FETCH_MAX_WAIT_MS",
+                                "doc": "Longest the broker holds a fetch for that much data"})
     log_level: str = field(
         default="warning", metadata={"env": "PARLEY_LOG_LEVEL", "doc": "Worker log level"})
 

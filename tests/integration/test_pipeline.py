@@ -53,6 +53,17 @@ def test_seed_article_reaches_the_tables(settings: Settings) -> None:
         status, tallies = http_json(f"{aggregator.base}/tables/tallies?actor=CHN")
         assert status == 200
         assert any(t["reported"] == 79 and t["type"] == "phone_call" for t in tallies["rows"])
+        wait_for(lambda: _no_lag(settings), timeout=30, what="every handled offset committed")
+
+
+def _no_lag(settings: Settings) -> bool:
+    """Every message of every worker topic committed as handled (and there were some)."""
+    result = run_parley(settings, "lag", "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    lag = orjson.loads(result.stdout)
+    offsets = [tuple(o) for topics in lag.values() for o in topics.values()]
+    assert sum(end for _, end in offsets) > 0
+    return all(committed == end for committed, end in offsets)
 
 
 async def _publish_raw(settings: Settings, payloads: list[bytes]) -> None:

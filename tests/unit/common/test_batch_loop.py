@@ -127,3 +127,33 @@ async def test_delivered_messages_are_forgotten(stops: list[str]) -> None:
     faust_app._DELIVERIES.check()
     assert faust_app._DELIVERIES.pending == set()
     assert stops == []
+
+
+def test_only_acks_from_a_handled_batch_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted: list[Any] = []
+    monkeypatch.setattr(faust_app, "_consumer_ack",
+                        lambda consumer, message: counted.append(message) or True)
+    skipped, handled = _event(0, 1).message, _event(0, 2).message
+    # Faust's iterator acks what it skips in a rebalance: that must not count.
+    assert faust_app._ack_if_handled(None, skipped) is False  # type: ignore[arg-type]
+    token = faust_app._ACKING_HANDLED.set(True)
+    try:
+        assert faust_app._ack_if_handled(None, handled) is True  # type: ignore[arg-type]
+    finally:
+        faust_app._ACKING_HANDLED.reset(token)
+    assert counted == [handled]
+
+
+async def test_the_batch_loop_acks_as_handled(stops: list[str]) -> None:
+    flags: list[bool] = []
+
+    class FlagStream(FakeStream):
+        async def ack(self, event: Any) -> bool:
+            flags.append(faust_app._ACKING_HANDLED.get())
+            return await super().ack(event)
+
+    stream = FlagStream([[_event(0, 0), _event(0, 1)]])
+    app = SimpleNamespace(producer=FakeProducer())
+    await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
+    assert flags == [True, True]
+    assert faust_app._ACKING_HANDLED.get() is False
