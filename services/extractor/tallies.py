@@ -63,6 +63,7 @@ _QUALIFIERS: dict[str, str] = {
 _QUALIFIER_BEFORE_RE = re.compile(
     r"\b(?P<qual>" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$",
     re.IGNORECASE)
+_QUALIFIER_REACH = max(map(len, _QUALIFIERS))    # its longest words (see `_search_before`)
 
 # Words between a count and its noun: adjectives, never a preposition or conjunction
 # ("18 requests for bilateral meetings" counts requests, not meetings).
@@ -90,6 +91,7 @@ _COUNTRIES_AFTER_RE = re.compile(r"\s+(?:(?:foreign|other|different)\s+)?(?:coun
                                  re.IGNORECASE)
 _VISITS_TO_BEFORE_RE = re.compile(r"\b(?:(?:visits|trips|tours)\s+to|visiting)\s+$",
                                   re.IGNORECASE)
+_VISITS_TO_NEEDLES = Needles(r"visit|trips|tours")
 # "up from 28 last year": a bare count compared with the one just read.
 _COMPARED_BEFORE_RE = re.compile(r"\b(?:up|down|rising|falling) from\s+$|"
                                  r"\b(?:compared (?:with|to)|against|versus)\s+$", re.IGNORECASE)
@@ -98,6 +100,7 @@ _COMPARED_PERIOD_RE = re.compile(r"\s+(?:last year|the (?:previous|year) (?:year
                                  re.IGNORECASE)
 _TOTAL_BEFORE_RE = re.compile(r"\b(?:totall?ing|totall?ed|in total|altogether|numbering)\s+$",
                               re.IGNORECASE)
+_TOTAL_REACH = len("altogether")   # its longest words (see `_search_before`)
 # "eight official and [five working visits]": the first count shares the noun.
 _COORDINATED_BEFORE_RE = re.compile(
     r"(?P<num>" + _NUMBER + r")\s+(?:" + _ADJ + r"\s+){0,2}?(?:and|or)\s+$", re.IGNORECASE)
@@ -113,6 +116,7 @@ _DETERMINER_BEFORE_RE = re.compile(
     r"\b(?:the|these|those|last|past|first|previous|next|all|both|his|her|its|their|our|"
     r"my|your)\s+$",
     re.IGNORECASE)
+_DETERMINER_REACH = len("previous")
 _FUTURE_BEFORE_RE = re.compile(
     r"\b(?:will|would|shall|plans? to|planning to|(?:is|are|was|were) (?:set|expected|"
     r"scheduled|due|going) to|intends? to)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
@@ -262,6 +266,16 @@ def _written_numbers(text: str,
 _NUMBER_WORDS_FILTER = WordFilter(lambda word: word[0].isdigit() or word.lower() in NUMBER_WORDS)
 
 
+def _search_before(pattern: re.Pattern[str], reach: int, text: str, window: int,
+                   end: int) -> re.Match[str] | None:
+    """`pattern.search(text, window, end)` for a pattern "\\b(?:words)\\s+$" whose words
+    are at most `reach` characters long and end in a non-space. A match is the words and
+    the spaces that end the window, so it starts at most `reach` characters before those
+    spaces: only there is it searched, not at every character of the window."""
+    spaces = window + len(text[window:end].rstrip())
+    return pattern.search(text, max(window, spaces - reach), end)
+
+
 class _ArticleReader:
     """Reads the counts of one article sentence by sentence, carrying actor and period."""
 
@@ -345,14 +359,14 @@ class _ArticleReader:
                      earlier: list[Count]) -> list[Count]:
         text, start, end = self.text, number.start(), number.end()
         window = max(clause_start, start - 80)
-        qual = _QUALIFIER_BEFORE_RE.search(text, window, start)
+        qual = _search_before(_QUALIFIER_BEFORE_RE, _QUALIFIER_REACH, text, window, start)
         count_start = qual.start() if qual else start
         qualifier = _QUALIFIERS[qual["qual"].lower()] if qual else "exact"
         if _FUTURE_BEFORE_RE.search(text, window, count_start):
             return []
         if _HALF_BEFORE_RE.search(text[max(0, start - 7):start]):
             value //= 2  # "half a dozen"
-        if _TOTAL_BEFORE_RE.search(text, window, count_start):
+        if _search_before(_TOTAL_BEFORE_RE, _TOTAL_REACH, text, window, count_start):
             # The list a total closes: the types not counted before it in the sentence.
             counted = {k for c in earlier for k in (c.kind if isinstance(c.kind, list)
                                                     else [c.kind])}
@@ -363,10 +377,11 @@ class _ArticleReader:
         compared = self._compared_count(earlier, count_start, end, value, qualifier)
         if compared is not None:
             return [compared]
-        if _VISITS_TO_BEFORE_RE.search(text, window, count_start) and \
+        if _VISITS_TO_NEEDLES.may(article_lowered(text), window, count_start) and \
+                _VISITS_TO_BEFORE_RE.search(text, window, count_start) and \
                 _COUNTRIES_AFTER_RE.match(text, end):
             return [Count("meeting", value, qualifier, count_start)]
-        if _DETERMINER_BEFORE_RE.search(text, window, count_start):
+        if _search_before(_DETERMINER_BEFORE_RE, _DETERMINER_REACH, text, window, count_start):
             return []
         noun = _NOUN_AFTER_RE.match(text, end)
         if noun:
