@@ -16,6 +16,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import cues
@@ -441,7 +442,9 @@ class Engine:
         publication, anchor = article_dates or anchors(text, published)
         city = DATELINE_CITY_RE.match(text)
         self._dateline_country = self.capitals.get(fold(city.group(1))) if city else None
-        sentences = self._sentences(text, spans if spans is not None else split_sentences(text))
+        if spans is None:
+            spans = split_sentences(text)
+        sentences = self._sentences(text, spans)
         ctx = Context(self.ref)
         in_person_article = _ArticleFlag(text)
         found: list[Candidate] = []
@@ -452,14 +455,13 @@ class Engine:
         self._main_date: tuple[str, str] | None = None  # the first event's date
         self._cancelled: list[frozenset[str]] = []
         for index, sentence in enumerate(sentences):
-            if not (sentence.triggers or sentence.mentions or sentence.titles or sentence.dates
-                    or sentence.pronoun or sentence.signed):
+            if sentence is None:
                 # Nothing told, named or dated (most background sentences): the sentence
                 # changes no context, except that a count's paragraph may end here.
-                if ctx.tally is not None and ctx.tally[2] != sentence.span.paragraph:
+                if ctx.tally is not None and ctx.tally[2] != spans[index].paragraph:
                     ctx.tally = None
                 continue
-            events, last_date = self._sentence(text, sentence, index, sentences, ctx, anchor,
+            events, last_date = self._sentence(text, sentence, index, ctx, anchor,
                                                publication, last_date, in_person_article)
             found.extend(events)
             if self._main_date is None:
@@ -487,15 +489,20 @@ class Engine:
                 year = mention.year
         return year
 
-    def _sentences(self, text: str, spans: list[Sentence]) -> list[_Sentence]:
+    def _sentences(self, text: str, spans: list[Sentence]) -> list[_Sentence | None]:
+        """What each sentence holds; None for one with nothing in it (most of them: such a
+        sentence is made no object)."""
         starts = [s.start for s in spans]
-        buckets: list[_Sentence] = [_Sentence(s, [], [], [], []) for s in spans]
+        buckets: list[_Sentence | None] = [None] * len(spans)
 
         def bucket_of(pos: int) -> _Sentence | None:
             i = bisect.bisect_right(starts, pos) - 1
             if i < 0 or pos >= spans[i].end:
                 return None
-            return buckets[i]
+            bucket = buckets[i]
+            if bucket is None:
+                bucket = buckets[i] = _Sentence(spans[i], [], [], [], [])
+            return bucket
 
         for mention in self._mentions:
             if (b := bucket_of(mention.start)) is not None:
@@ -509,15 +516,7 @@ class Engine:
                 continue
             if (b := bucket_of(date.start)) is not None:
                 b.dates.append(date)
-        links = has_link_leads(text)
-        for i, bucket in enumerate(buckets):
-            if i >= 4 and not links:
-                break   # past the first lines only a link title is a headline
-            start, end = bucket.span.start, bucket.span.end
-            bucket.headline = (links and bool(LINK_LEAD_RE.match(text, start, end))) or (
-                i < 4 and (i == 0 or "\n" in text[buckets[i - 1].span.end:start])
-                and end - start < 160 and not HEADLINE_END_RE.search(text, start, end))
-        self._sign_posts(text, spans, buckets)
+        self._sign_posts(text, spans, buckets, bucket_of)
         if self.title_re is not None:
             for m in self._titles(text):
                 if (b := bucket_of(m.start())) is not None:
@@ -527,6 +526,16 @@ class Engine:
         for m in self._pronouns(text):
             if (b := bucket_of(m.start())) is not None and b.pronoun is None:
                 b.pronoun = m
+        links = has_link_leads(text)
+        for i, bucket in enumerate(buckets):
+            if i >= 4 and not links:
+                break   # past the first lines only a link title is a headline
+            if bucket is None:
+                continue
+            start, end = bucket.span.start, bucket.span.end
+            bucket.headline = (links and bool(LINK_LEAD_RE.match(text, start, end))) or (
+                i < 4 and (i == 0 or "\n" in text[spans[i - 1].end:start])
+                and end - start < 160 and not HEADLINE_END_RE.search(text, start, end))
         return buckets
 
     def _pronouns(self, text: str) -> list[re.Match[str]]:
@@ -539,9 +548,11 @@ class Engine:
                  for start, _end, _word in _PRONOUN_WORDS.select(self._tokens))
         return [m for m in found if m is not None]
 
-    def _sign_posts(self, text: str, spans: list[Sentence], buckets: list[_Sentence]) -> None:
+    def _sign_posts(self, text: str, spans: list[Sentence], buckets: list[_Sentence | None],
+                    bucket_of: Callable[[int], _Sentence | None]) -> None:
         """Embedded social-media posts end with a signature line naming the author and the
-        date; the post's sentences ("we warmly congratulate you") take both."""
+        date; the post's sentences ("we warmly congratulate you") take both (`bucket_of`:
+        the sentence at a position, made if need be)."""
         if "(" not in text:
             return
         for sig in SIGNATURE_RE.finditer(text):
@@ -549,7 +560,7 @@ class Engine:
                            and sig.start("who") <= m.start < sig.end("who")), None)
             if author is None:
                 continue
-            when = next((d for b in buckets for d in b.dates
+            when = next((d for b in buckets if b is not None for d in b.dates
                          if sig.start("when") <= d.start < sig.end("when")), None)
             line_start = text.rfind("\n", 0, sig.start()) + 1
             if text[line_start:sig.start()].strip():
@@ -557,8 +568,9 @@ class Engine:
             else:
                 prev_end = len(text[:line_start].rstrip())
                 region = (text.rfind("\n", 0, prev_end) + 1, line_start)
-            for span, bucket in zip(spans, buckets, strict=True):
-                if region[0] <= span.start < region[1]:
+            for span in spans:
+                if region[0] <= span.start < region[1] and (
+                        bucket := bucket_of(span.start)) is not None:
                     bucket.signed = (author, when)
 
     def _titles(self, text: str) -> list[re.Match[str]]:
@@ -574,8 +586,8 @@ class Engine:
         return found
 
     # ---------------------------------------------------------------- sentence
-    def _sentence(self, text: str, s: _Sentence, index: int, sentences: list[_Sentence],
-                  ctx: Context, anchor: dt.date | None, publication: dt.date | None,
+    def _sentence(self, text: str, s: _Sentence, index: int, ctx: Context,
+                  anchor: dt.date | None, publication: dt.date | None,
                   last_date: tuple[str | None, str, int] | None, in_person_article: _ArticleFlag,
                   ) -> tuple[list[Candidate], tuple[str | None, str, int] | None]:
         start, end = s.span.start, s.span.end
@@ -597,7 +609,7 @@ class Engine:
                 if not clause_triggers:
                     continue
                 event = self._clause_event(text, s, clause, clause_triggers, actors, ctx,
-                                           anchor, publication, last_date, index, sentences,
+                                           anchor, publication, last_date, index,
                                            in_person_article)
                 if event:
                     events.extend(event)
@@ -796,7 +808,7 @@ class Engine:
                       triggers: list[re.Match[str]], actors: list[Actor], ctx: Context,
                       anchor: dt.date | None, publication: dt.date | None,
                       last_date: tuple[str | None, str, int] | None, index: int,
-                      sentences: list[_Sentence], in_person_article: _ArticleFlag,
+                      in_person_article: _ArticleFlag,
                       ) -> list[Candidate] | None:
         c_start, c_end = clause
         clause_text = text[c_start:c_end]
