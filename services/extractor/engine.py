@@ -1457,9 +1457,11 @@ _CLAUSE_BREAK_MARKS = (",", ";", "—", "-", "but", " day", "follow", "both", "t
 
 def _may_break(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` may hold a clause break (a necessary test, at C speed)."""
-    if text.find(".", start, end - 1) >= 0:
-        return True
-    return any(map(text[start:end].__contains__, _CLAUSE_BREAK_MARKS))
+    span = text[start:end]
+    for mark in _CLAUSE_BREAK_MARKS:
+        if mark in span:
+            return True
+    return text.find(".", start, end - 1) >= 0
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
