@@ -24,6 +24,7 @@ class BrokerConfig:
     cache_dir: Path
     kafka_version: str
     heap: str
+    extra_properties: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_env(cls) -> BrokerConfig:
@@ -35,7 +36,8 @@ class BrokerConfig:
         default_cache = Path.home() / ".cache" / "parley" / f"kafka-{version}"
         cache_dir = _path_env("PARLEY_KAFKA_CACHE", default_cache)
         heap = os.environ.get("PARLEY_KAFKA_HEAP", DEFAULT_HEAP)
-        return cls(port, controller_port, data_dir, cache_dir, version, heap)
+        extra = _properties_env("PARLEY_KAFKA_PROPERTIES")
+        return cls(port, controller_port, data_dir, cache_dir, version, heap, extra)
 
     @property
     def bootstrap(self) -> str:
@@ -55,3 +57,16 @@ def _int_env(name: str, default: int) -> int:
 def _path_env(name: str, default: Path) -> Path:
     raw = os.environ.get(name, "").strip()
     return Path(raw).expanduser().absolute() if raw else default.absolute()
+
+
+def _properties_env(name: str) -> tuple[tuple[str, str], ...]:
+    """``key=value`` broker properties, comma-separated, that override the template's."""
+    pairs = []
+    for item in os.environ.get(name, "").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise BrokerUnavailable(f"{name}: {item!r} is not key=value")
+        pairs.append((key.strip(), value.strip()))
+    return tuple(pairs)

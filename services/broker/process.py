@@ -245,6 +245,9 @@ def _write_config_files(paths: BrokerPaths, config: BrokerConfig) -> None:
     server_properties = template.substitute(
         port=config.port, controller_port=config.controller_port, log_dirs=paths.storage
     )
+    overrides = "".join(f"{key}={value}\n" for key, value in config.extra_properties)
+    if overrides:  # a later key wins in a Java properties file
+        server_properties += "\n# PARLEY_KAFKA_PROPERTIES\n" + overrides
     paths.server_properties.write_text(server_properties)
     paths.log4j_properties.write_text(_package_text("log4j.properties"))
 
