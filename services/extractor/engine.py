@@ -1426,8 +1426,8 @@ def _real_trigger(text: str, m: re.Match[str]) -> bool:
     if m.lastgroup == "consult" and UNDER_BEFORE_RE.search(text, max(0, m.start() - 8),
                                                            m.start()):
         return False    # "the deal under consultation"
-    if m.lastgroup == "message" and word in ("wrote", "written") and re.match(
-            r"\s+(?:on|in)\b", text[m.end():m.end() + 4]):
+    if m.lastgroup == "message" and word in ("wrote", "written") and _ON_IN_AFTER_RE.match(
+            text, m.end(), m.end() + 4):
         return False    # "wrote on Twitter": a quote, not a letter
     if m.lastgroup == "video" and MEDIA_NAME_AFTER_RE.match(text, m.end()):
         return False    # "Online Desk:", a byline
@@ -1438,15 +1438,22 @@ def _real_trigger(text: str, m: re.Match[str]) -> bool:
         return False
     if m.lastgroup == "speech" and word.startswith("address"):
         # "address the concerns" is not a speech; a forum must follow.
-        return bool(re.match(r"\s+(?:to\s+)?(?:the|a|an|this)\s+(?:\w+\s+){0,6}"
-                             r"(?:meeting|summit|assembly|session|forum|event|conference|"
-                             r"congress|parliament|nation|ceremony|gathering|dialogue|"
-                             r"[A-Z])", text[m.end():m.end() + 80])
-                    or re.match(r"\s+(?:to|at)\b", text[m.end():m.end() + 5])
-                    or (word in ("address",) and bool(re.search(
-                        r"\b(?:special|keynote|video|opening|an|his|her|such)\s+$",
+        return bool(_FORUM_AFTER_ADDRESS_RE.match(text, m.end(), m.end() + 80)
+                    or _TO_AT_AFTER_RE.match(text, m.end(), m.end() + 5)
+                    or (word in ("address",) and bool(_SPEECH_ADJECTIVE_BEFORE_RE.search(
                         text[max(0, m.start() - 20):m.start()]))))
     return True
+
+
+# The patterns `_real_trigger` reads around a trigger, compiled once.
+_ON_IN_AFTER_RE = re.compile(r"\s+(?:on|in)\b")
+_FORUM_AFTER_ADDRESS_RE = re.compile(
+    r"\s+(?:to\s+)?(?:the|a|an|this)\s+(?:\w+\s+){0,6}"
+    r"(?:meeting|summit|assembly|session|forum|event|conference|"
+    r"congress|parliament|nation|ceremony|gathering|dialogue|[A-Z])")
+_TO_AT_AFTER_RE = re.compile(r"\s+(?:to|at)\b")
+_SPEECH_ADJECTIVE_BEFORE_RE = re.compile(
+    r"\b(?:special|keynote|video|opening|an|his|her|such)\s+$")
 
 
 # What every match of CLAUSE_BREAK_RE holds: its mark (",", ";", a dash, or a "." with a

@@ -390,7 +390,7 @@ def _match_at(text: str, tokens: list[tuple[int, int, str]], words: list[str], i
               ) -> tuple[int, list[_Entry]]:
     """The longest names starting at token `i`: (their size in tokens, their entries)."""
     # The words are folded once, for the longest size (the first); each size takes a head.
-    folded = list(map(_FOLDED.one, words[i:i + by_size[0][0]])) if by_size else []
+    folded = _FOLDED.many(words[i:i + by_size[0][0]]) if by_size else []
     for size, by_tokens in by_size:
         entries = by_tokens.get(tuple(folded[:size]))
         if not entries:

@@ -144,6 +144,11 @@ class WordMap:
                 known[word] = convert(word)
         return list(map(known.__getitem__, article.words))
 
+    def many(self, words: list[str]) -> list[str]:
+        """The converted word of each of `words` (a dict lookup each, when all are known)."""
+        values = list(map(self._known.get, words))
+        return values if None not in values else list(map(self.one, words))
+
     def one(self, word: str) -> str:
         """The converted `word`."""
         value = self._known.get(word)
