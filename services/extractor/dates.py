@@ -93,7 +93,9 @@ DATELINE_RE = re.compile(
 # "Addis Ababa December 17/2019", "Samarkand [Uzbekistan], April 13 :"
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass is made five times slower, and a dozen of these are made
+# per article. Never changed once made (hashed by value like a frozen one).
+@dataclass(slots=True, unsafe_hash=True)
 class DateMention:
     """One date expression; parts stay unresolved until `resolve`."""
 

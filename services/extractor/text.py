@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .needles import article_lowered
+
 # Words that end with a period without ending a sentence.
 ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "col", "lt", "sgt", "prof", "rev", "gov",
@@ -35,7 +37,12 @@ def has_link_leads(text: str) -> bool:
     """Whether `text` may hold a glued link title (LINK_LEAD_RE can match nowhere else)."""
     global _last_link_answer
     if _last_link_answer[0] is not text:    # asked twice per article: answered once
-        _last_link_answer = (text, any(lead in text for lead in _LINK_LEADS))
+        # Three scans of the lower-cased text (made for every article anyway) rule out
+        # the six of the text in most articles.
+        low = article_lowered(text)
+        found = (low is None or "read more" in low or "also read" in low
+                 or "related news" in low) and any(lead in text for lead in _LINK_LEADS)
+        _last_link_answer = (text, found)
     return _last_link_answer[1]
 
 
