@@ -640,11 +640,13 @@ class Engine:
         if dated:
             self._last_mention = (dated[-1], index)
         if usable:
-            value, precision = self._resolve(s, usable[-1], anchor, last_date)
-            if value:
-                last_date = (value, precision, index)
+            latest = self._resolve(s, usable[-1], anchor, last_date)
+            if latest[0]:
+                last_date = (*latest, index)
             for mention in reversed(dated):
-                value, precision = self._resolve(s, mention, anchor, last_date)
+                # A dated mention is no shift: the new `last_date` leaves it as resolved.
+                value, precision = latest if mention is usable[-1] else self._resolve(
+                    s, mention, anchor, last_date)
                 if value and precision == "day":
                     self._last_day = _to_date(value)
                     break
