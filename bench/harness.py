@@ -123,10 +123,8 @@ class Extracted:
 
     def expected_canonical_ids(self) -> set[str]:
         """Canonical ids the ``actor_events`` table holds once every article is through."""
-        ids: set[str] = set()
-        for row in self.reference.tables.actor_events.values():
-            ids.update(row)
-        return ids
+        return {summary["canonical_id"] for summary in
+                self.reference.tables.actor_events.values()}
 
 
 def extract_corpus(articles: list[dict[str, Any]], passes: int = 3,
@@ -220,7 +218,7 @@ class ActorEventsWatcher:
     and the Kafka timestamp (ms) of every changelog record that held each id."""
 
     expected: set[str]
-    rows: dict[bytes, set[str]] = field(default_factory=dict)
+    rows: dict[bytes, set[str]] = field(default_factory=dict)  # key -> its canonical id
     holders: Counter[str] = field(default_factory=Counter)
     appearances: dict[str, list[int]] = field(default_factory=dict)
     records: int = 0
@@ -229,7 +227,8 @@ class ActorEventsWatcher:
     def add(self, key: bytes, value: bytes | None, timestamp: int) -> None:
         self.records += 1
         self.last_timestamp = max(self.last_timestamp, timestamp)
-        ids = set(_faust_value(value) or {})
+        summary = _faust_value(value)
+        ids = {summary["canonical_id"]} if summary else set()
         before = self.rows.get(key, set())
         self.holders.update(ids - before)
         self.holders.subtract(before - ids)

@@ -121,8 +121,7 @@ def expected_ids(events: list[dict[str, Any]]) -> set[str]:
     reference = LocalAggregator()
     for event in events:
         reference.add_event(event)
-    return {cid for row in reference.tables.actor_events.values()
-            for cid in row}
+    return {summary["canonical_id"] for summary in reference.tables.actor_events.values()}
 
 
 def measure_worker(settings: Settings, events: list[dict[str, Any]],

@@ -11,7 +11,7 @@ Faust writes a table row to the changelog partition of the message being
 processed (a batch names it per partition: ``faust_app.writing_for``). The actor
 tables are written only while processing `ops-by-actor` messages, each bound for
 the partition Kafka's partitioner gives its actors' names, so every
-``actor|month`` row of an actor lies in the partition of the actor alone;
+``actor|month|id`` row of an actor lies in the partition of the actor alone;
 ``routing.py`` computes that partition to find the worker that owns the rows.
 Faust's own ``route_req`` would hash the whole row key and must not be used on
 these tables.
@@ -29,7 +29,7 @@ import faust
 
 from services.aggregator import buckets as buckets_mod
 from services.aggregator import canonical, index
-from services.aggregator.index import MonthIndex
+from services.aggregator.index import ActorMonthRows, MonthIndex
 from services.aggregator.routing import partition_for
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
@@ -53,8 +53,10 @@ class AggregatorTables:
     actor_months: MonthIndex = field(default_factory=MonthIndex)
 
     def by_name(self) -> dict[str, Any]:
+        """The tables as the queries read them (``actor_events`` by actor and month)."""
         return {"canonical_events": self.canonical_events, "tallies": self.tallies,
-                "actor_months": self.actor_months, "actor_events": self.actor_events}
+                "actor_months": self.actor_months,
+                "actor_events": ActorMonthRows(self.actor_events, self.actor_months)}
 
     def buffered(self) -> BufferedTables:
         """These tables seen through one batch's writes (the index is written directly)."""
@@ -110,7 +112,7 @@ def build_tables(app: faust.App, settings: Settings) -> AggregatorTables:
     return AggregatorTables(
         buckets=table("buckets", "type|parties|year -> mentions, retired and published"),
         canonical_events=table("canonical_events", "canonical id -> canonical event"),
-        actor_events=table("actor_events", "actor|month -> {canonical id: summary}"),
+        actor_events=table("actor_events", "actor|month|canonical id -> summary"),
         tallies=table("tallies", "actor -> {tally id: reported tally}"),
     )
 
@@ -344,11 +346,12 @@ def apply_actor_op(tables: AggregatorTables, op: dict[str, Any]) -> None:
                                                      op["tally"])
         _store(tables.tallies, actor, rows)
         return
-    month = op["summary"]["month"]
-    key = index.row_key(actor, month)
-    row = index.apply_op(tables.actor_events.get(key), op)
-    _store(tables.actor_events, key, row)
-    tables.actor_months.update(actor, month, present=bool(row))
+    summary = op["summary"]
+    month, canonical_id = summary["month"], summary["canonical_id"]
+    present = op["op"] == "upsert"
+    _store(tables.actor_events, index.row_key(actor, month, canonical_id),
+           summary if present else None)
+    tables.actor_months.update(actor, month, canonical_id, present=present)
 
 
 def merged_tally(known: dict[str, Any] | None, tally: dict[str, Any]) -> dict[str, Any]:

@@ -1,11 +1,11 @@
 """From canonical events to per-actor table rows: pure functions.
 
 A canonical event counts, for each of its actors, in the month of its date
-(day- or month-precise occurred events only). Table values are sets of
-canonical ids (an actor-month row maps each to its summary), so applying the
-same operation twice changes nothing, and a count is always the size of a set:
-never a counter that a replay could bump. Calls, types, channels and
-counterparts per month are all read from that one row.
+(day- or month-precise occurred events only). The table holds one row per
+actor, month and canonical event (its summary), so applying the same operation
+twice changes nothing, and a count is always the size of a set of canonical
+ids: never a counter that a replay could bump. Calls, types, channels and
+counterparts per month are all read from an actor's rows of that month.
 """
 
 from __future__ import annotations
@@ -67,49 +67,53 @@ def index_ops(old: Record | None, new: Record | None) -> list[dict[str, Any]]:
     return ops
 
 
-def apply_op(row: dict[str, Any] | None, op: dict[str, Any]) -> dict[str, Any]:
-    """The new ``actor_events`` row (canonical id -> summary) of one actor-month after ``op``."""
-    s = op["summary"]
-    cid = s["canonical_id"]
-    rows = {k: v for k, v in (row or {}).items() if k != cid}
-    if op["op"] == "upsert":
-        rows[cid] = s
-    return rows
+def row_key(actor: str, month: str, canonical_id: str) -> str:
+    """The ``actor_events`` key of one event of one actor: ``actor|YYYY-MM|canonical id``."""
+    return f"{actor}|{month}|{canonical_id}"
 
 
-def row_key(actor: str, month: str) -> str:
-    return f"{actor}|{month}"
+def parse_row_key(key: str) -> tuple[str, str, str]:
+    """(actor, month, canonical id) of an ``actor_events`` key (a name may hold '|')."""
+    actor, month, canonical_id = key.rsplit("|", 2)
+    return actor, month, canonical_id
 
 
 class MonthIndex:
-    """The months that have an ``actor_events`` row, per actor.
+    """The canonical ids that have an ``actor_events`` row, per actor and month.
 
     Kept in memory beside the table and rebuilt from its keys after every
-    recovery, rather than stored as a table of its own: in a backfill most
-    events open a new actor-month, and a stored index would cost a changelog
-    write for each of them.
+    recovery, rather than stored as a table of its own: a stored index would
+    cost a changelog write for each event, the very write it indexes.
     """
 
     def __init__(self) -> None:
-        self._months: dict[str, set[str]] = {}
+        self._months: dict[str, dict[str, set[str]]] = {}
 
-    def update(self, actor: str, month: str, *, present: bool) -> None:
+    def update(self, actor: str, month: str, canonical_id: str, *, present: bool) -> None:
+        months = self._months.setdefault(actor, {})
+        ids = months.setdefault(month, set())
         if present:
-            self._months.setdefault(actor, set()).add(month)
-        elif month in self._months.get(actor, ()):
-            self._months[actor].discard(month)
-            if not self._months[actor]:
-                del self._months[actor]
+            ids.add(canonical_id)
+            return
+        ids.discard(canonical_id)
+        if not ids:
+            del months[month]
+        if not months:
+            del self._months[actor]
 
     def rebuild(self, row_keys: Iterable[str]) -> None:
         self._months = {}
         for key in row_keys:
-            actor, _, month = key.rpartition("|")
-            self.update(actor, month, present=True)
+            actor, month, canonical_id = parse_row_key(key)
+            self.update(actor, month, canonical_id, present=True)
 
     def get(self, actor: str, default: list[str] | None = None) -> list[str] | None:
+        """The actor's months, in order (the query API's ``actor_months``)."""
         months = self._months.get(actor)
         return sorted(months) if months else default
+
+    def ids(self, actor: str, month: str) -> set[str]:
+        return self._months.get(actor, {}).get(month, set())
 
     def as_dict(self) -> dict[str, list[str]]:
         return {actor: sorted(months) for actor, months in sorted(self._months.items())}
@@ -119,5 +123,31 @@ class MonthIndex:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, MonthIndex) and self._months == other._months
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class ActorMonthRows:
+    """``actor|YYYY-MM -> {canonical id: summary}``, read from the one-row-per-event table.
+
+    The queries read an actor's month as one row; the table keeps each event of
+    it in a row of its own, so that a new event costs one small changelog
+    message, not a rewrite of the whole month (which, for an actor in the news
+    every day, grows with every event).
+    """
+
+    def __init__(self, rows: Any, months: MonthIndex) -> None:
+        self.rows = rows
+        self.months = months
+
+    def get(self, key: str, default: Any = None) -> dict[str, Any] | None:
+        actor, _, month = key.rpartition("|")
+        found = {cid: summary for cid in sorted(self.months.ids(actor, month))
+                 if (summary := self.rows.get(row_key(actor, month, cid)))}
+        return found or default
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, ActorMonthRows) and self.months == other.months
+                and dict(self.rows) == dict(other.rows))
 
     __hash__ = None  # type: ignore[assignment]

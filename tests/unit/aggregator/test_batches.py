@@ -187,7 +187,22 @@ def test_the_month_index_rebuilt_from_row_keys_equals_the_one_kept_by_writes() -
     rebuilt.rebuild(local.tables.actor_events.keys())
     assert rebuilt == local.tables.actor_months
     assert rebuilt.get("Xi Jinping") == ["2023-04", "2023-05"]
-    rebuilt.rebuild(["a|b|2024-01"])  # the month is after the last bar
+    rebuilt.rebuild(["a|b|2024-01|c1"])  # a name may hold a bar: month and id are the last
     assert rebuilt.as_dict() == {"a|b": ["2024-01"]}
-    rebuilt.update("a|b", "2024-01", present=False)
+    rebuilt.update("a|b", "2024-01", "c2", present=True)
+    rebuilt.update("a|b", "2024-01", "c1", present=False)
+    assert rebuilt.ids("a|b", "2024-01") == {"c2"}
+    rebuilt.update("a|b", "2024-01", "c2", present=False)
     assert rebuilt.get("a|b") is None and list(rebuilt) == []
+
+
+def test_a_new_event_writes_one_small_row_per_actor_not_the_whole_month() -> None:
+    local = LocalAggregator()
+    local.tables.actor_events = CountingTable()
+    for day in range(1, 21):
+        local.add_event(event(f"d{day}", "phone_call", f"2023-04-{day:02d}", "day", XI, MACRON))
+    before = local.tables.actor_events.writes
+    local.add_event(event("d21", "phone_call", "2023-04-21", "day", XI, MACRON))
+    written = local.tables.actor_events.writes - before
+    assert written == 4  # Xi, Macron, CHN, FRA: one row each, whatever the month holds
+    assert len(local.rows("calls_per_month", "CHN")[0]["canonical_ids"]) == 21
