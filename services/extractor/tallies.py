@@ -120,6 +120,8 @@ _DETERMINER_REACH = len("previous")
 _FUTURE_BEFORE_RE = re.compile(
     r"\b(?:will|would|shall|plans? to|planning to|(?:is|are|was|were) (?:set|expected|"
     r"scheduled|due|going) to|intends? to)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_FUTURE_NEEDLES = Needles(r"will|would|shall|plan|intend|set to|expected to|scheduled to|"
+                          r"due to|going to")
 # "two visits a month", "31 events within 48 hours": a rate or one trip, not a record.
 _RATE_AFTER_RE = re.compile(r"^\s*(?:a|per|each|every)\s+(?:day|week|month|year)\b|"
                             r"^\s*(?:in|within)\s+\S+\s+(?:hours|days)\b", re.IGNORECASE)
@@ -362,7 +364,8 @@ class _ArticleReader:
         qual = _search_before(_QUALIFIER_BEFORE_RE, _QUALIFIER_REACH, text, window, start)
         count_start = qual.start() if qual else start
         qualifier = _QUALIFIERS[qual["qual"].lower()] if qual else "exact"
-        if _FUTURE_BEFORE_RE.search(text, window, count_start):
+        if _FUTURE_NEEDLES.may(article_lowered(text), window, count_start) and \
+                _FUTURE_BEFORE_RE.search(text, window, count_start):
             return []
         if _HALF_BEFORE_RE.search(text[max(0, start - 7):start]):
             value //= 2  # "half a dozen"
