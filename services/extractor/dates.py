@@ -77,9 +77,17 @@ _PATTERNS: list[tuple[str, str]] = [
      r"(?P<y5>(?:19|20)\d\d)(?![\d-])"),
 ]
 
+# The characters each pattern's matches start with (read off the patterns above): every
+# group of DATE_RE opens with a lookahead on them, so the words of a group that cannot match
+# at a position are not tried one by one (speed).
+_FIRST_CHARS: dict[str, str] = {
+    "iso": r"[12]", "mdy": r"[adfjmnos]", "dmy": r"\d", "nth": r"t", "month": r"[adefijlmnost]",
+    "weekday": r"[cflmnostw\s]", "shiftconj": r"[afost]", "shift": r"[aeflost]",
+    "relday": r"[ety]", "relper": r"[bceilnprt]", "year": r"[bdfios]",
+}
 # The leading \b makes the scan skip mid-word positions at once (speed).
-DATE_RE = re.compile(r"\b(?:" + "|".join(f"(?P<k_{name}>{pattern})" for name, pattern in _PATTERNS)
-                     + ")", re.IGNORECASE)
+DATE_RE = re.compile(r"\b(?:" + "|".join(f"(?P<k_{name}>(?={_FIRST_CHARS[name]}){pattern})"
+                                         for name, pattern in _PATTERNS) + ")", re.IGNORECASE)
 _RANGED_RE = re.compile(r"\d\s*(?:-|–|to|and)\s*\d")
 # A weekday or a month name must be capitalised to count ("may" is a verb).
 _CAPITALISED_GROUPS = ("m1", "m2", "m4", "wd")
