@@ -157,8 +157,8 @@ OTHER_PRONOUN_RE = re.compile(
     r"this|over|about|after|before)\b))")
 # Phrases that point back to the parties of the previous event.
 GROUP_ANAPHOR_RE = re.compile(
-    r"\b(?:the two (?:leaders|presidents|prime ministers|ministers|foreign ministers|heads of "
-    r"state|sides|men|top diplomats|diplomats|officials)|both (?:leaders|presidents|sides|"
+    r"\b(?=[bt])(?:the two (?:leaders|presidents|prime ministers|ministers|foreign ministers|"
+    r"heads of state|sides|men|top diplomats|diplomats|officials)|both (?:leaders|presidents|sides|"
     r"ministers)|the (?:leaders|presidents|ministers|foreign ministers|top diplomats|"
     r"senior diplomats)|they|their(?!\s+(?:[\w-]+\s+){0,2}(?:advis[eo]rs|officials|"
     r"ministers|teams|delegations|aides|envoys|representatives|deputies|negotiators|staffs?|"
@@ -193,7 +193,7 @@ SPLIT_EVENT_RE = re.compile(
     r"congratulated|called|phoned)\b", re.IGNORECASE)
 # Evidence that the trigger is a tally ("three phone calls"), not one event.
 COUNT_BEFORE_RE = re.compile(
-    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+    r"\b(?=[\dadefhmnst])(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
     r"hundreds?|several|numerous|many|multiple|a number of|a series of|series of)"
     # "eight hours of talks", "90-minute talks": a duration, not a count.
     r"(?![\s-]+(?:hours?|minutes?|days?|weeks?)\b)"

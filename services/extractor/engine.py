@@ -102,7 +102,7 @@ MEET_NOT_PERSON_RE = re.compile(
 PLURAL_BEFORE_RE = re.compile(r"\b(?:visits|trips|meetings|talks|calls|events|countries|"
                               r"contacts|conversations|engagements|activities)\s+$",
                               re.IGNORECASE)
-YEAR_CONTEXT_RE = re.compile(r"\b(?:in|during|throughout)\s+$", re.IGNORECASE)
+YEAR_CONTEXT_RE = re.compile(r"\b(?=[dit])(?:in|during|throughout)\s+$", re.IGNORECASE)
 THANKED_FOR_RE = re.compile(r"\bthank\w*\s+(?:[\w.’'-]+\s+){0,4}for (?:his|her|their)\b",
                             re.IGNORECASE)
 # "received Kwape, who conveyed a message from Masisi to Geingob": an envoy carries the
@@ -202,11 +202,13 @@ _PRONOUN_WORDS = WordFilter(lambda word: word in ("he", "He", "she", "She"))
 # Words that deny the event just before its trigger ("had no intention of meeting").
 # Written to open with a character class: a fast scan for sentences with no negation.
 NEGATION_WORD_RE = re.compile(r"[nNwW](?<!\w[nNwW])(?:ot|ever|o|or|ithout|either)\b|n[’']t\b")
+# Searched, like several patterns below, at every position of a window: a lookahead on the
+# first letters of its words rules most positions out at once (speed).
 NEGATED_BEFORE_RE = re.compile(
-    r"(?:\b(?:not|never|no|nor|neither|without)|n[’']t)\s+(?!only\b|just\b)"
+    r"(?=[nw])(?:(?:\b(?:not|never|no|nor|neither|without)|n[’']t)\s+(?!only\b|just\b)"
     r"(?:[\w’'-]+\s+){0,3}$|"
     # "decided not to travel to South Africa in person": no trip, no meeting there.
-    r"\bnot\s+to\s+(?:travel|go|come|fly)\b[^.;,]{0,50}$", re.IGNORECASE)
+    r"\bnot\s+to\s+(?:travel|go|come|fly)\b[^.;,]{0,50}$)", re.IGNORECASE)
 NEGATED_AFTER_RE = re.compile(
     r"[^.;]{0,70}?\b(?:is|was|were|are|has been|have been|had been|will be|would be)\s+"
     r"(?:not|never)\s+(?:(?:being\s+)?(?:planned|scheduled|expected|envisaged|prepared)|"
@@ -270,7 +272,7 @@ TIMES_AFTER_RE = re.compile(
 NEXT_WORD_RE = re.compile(r"\s*([\w-]*)")
 PLURAL_WORD_RE = re.compile(r"\b\w+(?:s|es)\b")
 TITLE_GAP_RE = re.compile(r"[\s,]*(?:\w+\.?\s+)?")
-UNDER_BEFORE_RE = re.compile(r"\b(?:under|in)\s+$", re.IGNORECASE)
+UNDER_BEFORE_RE = re.compile(r"\b(?=[iu])(?:under|in)\s+$", re.IGNORECASE)
 MEDIA_NAME_AFTER_RE = re.compile(r"\s+(?:Desk|Edition|Bureau|News|Report)\b")
 SCENE_HOST_RE = re.compile(r"\b(?:dinner|banquet|reception|lunch|luncheon|gala)\s+"
                            r"(?:hosted|given|offered)\s+by\s+(?:[\w.-]+\s+){0,3}$",
