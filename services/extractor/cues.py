@@ -171,7 +171,7 @@ GENERIC_PLURAL_SUBJECT_RE = re.compile(
     r"heads of government|governments|diplomats|members|envoys|delegates|negotiators)\b")
 # Words that put the previous sentence's date on this one ("that afternoon").
 CONTINUATION_RE = re.compile(
-    r"\b(?:that (?:day|afternoon|morning|evening|night)|later that day|the same day|"
+    r"\b(?=[adilot])(?:that (?:day|afternoon|morning|evening|night)|later that day|the same day|"
     r"during the (?:visit|trip|meeting|talks|call|summit)|on the sidelines|there|"
     r"during (?:his|her) (?:visit|stay|trip)|at the meeting|in the talks)\b",
     re.IGNORECASE,
@@ -179,7 +179,7 @@ CONTINUATION_RE = re.compile(
 # A forum named by a common noun ("addressed the meeting"): the last forum named before.
 FORUM_ANAPHOR_RE = re.compile(
     # "addressed the General Assembly": one name word may come before the noun.
-    r"\b(?:the|this) (?:[A-Z][a-z]+ )?(?:meeting|summit|event|forum|session|conference|"
+    r"\b(?=t)(?:the|this) (?:[A-Z][a-z]+ )?(?:meeting|summit|event|forum|session|conference|"
     r"assembly|gathering|group|ceremony|dialogue)\b", re.IGNORECASE)
 # Singular nouns for one multilateral event: every named party joins one record.
 GROUP_EVENT_RE = re.compile(

@@ -61,16 +61,17 @@ REMOTE_ARTICLE_RE = re.compile(
     r"\b(?:phone|telephone|video|virtual(?:ly)?|online|videoconferenc\w*)\b", re.IGNORECASE)
 HEADLINE_END_RE = re.compile(r"[.!?\"”’:]\s*$")
 SINCE_RE = re.compile(
-    r"\b(?:(?:since|until|till|before|by the end of)\s+(?:[\w’'-]+\s+){0,4}|from\s+|"
+    r"\b(?=[abfpstu])(?:(?:since|until|till|before|by the end of)\s+(?:[\w’'-]+\s+){0,4}|from\s+|"
     r"(?:scheduled|set|slated|planned) for\s+|(?:took|taking|assumed|assuming) office\s+"
     r"(?:\w+\s+){0,3})$",
     re.IGNORECASE)
 # "the meeting", "their talks": a reference back to an event already told.
 DEFINITE_BEFORE_RE = re.compile(
-    r"\b(?:the|this|that|their|its|our)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+    r"\b(?=[iot])(?:the|this|that|their|its|our)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # Words that set the scene of a trigger rather than state it ("on the sidelines").
 CONTEXT_TRIGGER_BEFORE_RE = re.compile(
-    r"\b(?:during|after|before|ahead of|at|on|following|in|for|(?:sidelines?|margins?) of)\s+"
+    r"\b(?=[abdfimos])(?:during|after|before|ahead of|at|on|following|in|for|"
+    r"(?:sidelines?|margins?) of)\s+"
     r"(?:the|his|her|their|a)?\s*"
     r"(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
 CONTEXT_TRIGGER_WORDS = frozenset({"sidelines", "sideline", "in person", "in-person",
@@ -91,9 +92,9 @@ TALLY_CLAUSE_RE = re.compile(
 RESPECTIVELY_RE = re.compile(r"\b(?:respectively|two|three|four)\b", re.IGNORECASE)
 # "X hosted the meeting", "the talks were hosted by X": the host joins the event told before.
 HOST_JOINS_RE = re.compile(
-    r"\bhost(?:ed|s)\s+(?:the|their|this|that)\s+(?:[\w-]+\s+)?(?:meeting|talks|summit|"
-    r"encounter|gathering)\b|\b(?:meeting|talks|summit|encounter|gathering)\s+(?:was|were)\s+"
-    r"(?:\w+\s+)?hosted\s+by\b", re.IGNORECASE)
+    r"\b(?=[eghmst])(?:host(?:ed|s)\s+(?:the|their|this|that)\s+(?:[\w-]+\s+)?(?:meeting|"
+    r"talks|summit|encounter|gathering)\b|(?:meeting|talks|summit|encounter|gathering)\s+"
+    r"(?:was|were)\s+(?:\w+\s+)?hosted\s+by\b)", re.IGNORECASE)
 ALSO_ATTENDED_RE = re.compile(r"\b(?:attended|joined|participated|took part)\b", re.IGNORECASE)
 MEET_NOT_PERSON_RE = re.compile(
     r"\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:risks?|challenges?|needs?|demands?|"
@@ -153,9 +154,9 @@ VIDEO_EVENT_RE = re.compile(
     re.IGNORECASE)
 VIDEO_MESSAGE_RE = re.compile(r"\bvideo (?:message|address|speech|remarks)\b", re.IGNORECASE)
 HOST_RE = re.compile(
-    r"\b(?:host|hosted|hosts|hosting|received|receives|welcomed|welcomes|greeted)\b",
+    r"\b(?=[ghrw])(?:host|hosted|hosts|hosting|received|receives|welcomed|welcomes|greeted)\b",
     re.IGNORECASE)
-THIRD_PLACE_RE = re.compile(r"\bsidelines?\b|\bon the margins\b", re.IGNORECASE)
+THIRD_PLACE_RE = re.compile(r"\b(?=[os])(?:sidelines?\b|on the margins\b)", re.IGNORECASE)
 # "his third time to speak at the forum": an ordinal of an event told, not a plan.
 ORDINAL_TIME_RE = re.compile(r"\b(?:is|was|be)\s+(?:\w+\s+){0,2}time to\b", re.IGNORECASE)
 ADDRESS_VERB_RE = re.compile(r"(?:congratulat|thank|felicitat)\w*", re.IGNORECASE)

@@ -98,8 +98,8 @@ _COMPARED_BEFORE_RE = re.compile(r"\b(?:up|down|rising|falling) from\s+$|"
 _COMPARED_PERIOD_RE = re.compile(r"\s+(?:last year|the (?:previous|year) (?:year|before)|"
                                  r"a year (?:earlier|before)|in (?P<year>(?:19|20)\d\d))\b",
                                  re.IGNORECASE)
-_TOTAL_BEFORE_RE = re.compile(r"\b(?:totall?ing|totall?ed|in total|altogether|numbering)\s+$",
-                              re.IGNORECASE)
+_TOTAL_BEFORE_RE = re.compile(
+    r"\b(?=[aint])(?:totall?ing|totall?ed|in total|altogether|numbering)\s+$", re.IGNORECASE)
 _TOTAL_REACH = len("altogether")   # its longest words (see `_search_before`)
 # "eight official and [five working visits]": the first count shares the noun.
 _COORDINATED_BEFORE_RE = re.compile(
