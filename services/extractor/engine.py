@@ -1490,7 +1490,10 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _named_event(text: str, forum: Mention) -> str:
     """The named event an organisation mention completes ("6th Summit of ... of the "), or ""."""
-    m = NAMED_EVENT_BEFORE_RE.search(text[max(0, forum.start - 160):forum.start])
+    before = text[max(0, forum.start - 160):forum.start]
+    if not before.rstrip().endswith(("of", "for", "and", "the")):
+        return ""   # every match ends so: the pattern, slow on long names, is not run
+    m = NAMED_EVENT_BEFORE_RE.search(before)
     if not m or not EVENT_NOUN_RE.search(m.group(1)):
         return ""
     return m.group(1)[4:] if m.group(1).startswith("The ") else m.group(1)
