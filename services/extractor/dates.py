@@ -456,14 +456,15 @@ def _dateline(text: str) -> re.Match[str] | None:
         if last_month is None:
             # A dateline names its month (capitalised) after the place: a line that starts
             # at or after the last month name in reach holds none.
-            last_month = max((month.start() for month in _MONTH_START_RE.finditer(
-                text, 0, _DATELINE_REACH)), default=-1)
+            last_month = max(text.rfind(month, 0, _DATELINE_REACH) for month in _MONTH_STARTS)
         if line_start >= last_month:
             return None
 
 
-# How every month of DATELINE_RE starts (its pattern is case-sensitive).
-_MONTH_START_RE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+# How every month of DATELINE_RE starts (its pattern is case-sensitive); found from the
+# end with `rfind` (no two of them overlap).
+_MONTH_STARTS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                 "Dec")
 
 
 def meta_spans(text: str) -> list[tuple[int, int]]:

@@ -58,7 +58,8 @@ LOCATION_RE = re.compile(
     r"\b(?:travel\w*|fl(?:y|ies|ew)|head(?:s|ed|ing)?|arriv\w*|trip|journey)\s+to\s+"
     r"(?:the\s+)?[A-Z]")
 REMOTE_ARTICLE_RE = re.compile(
-    r"\b(?:phone|telephone|video|virtual(?:ly)?|online|videoconferenc\w*)\b", re.IGNORECASE)
+    r"\b(?=[optv])(?:phone|telephone|video|virtual(?:ly)?|online|videoconferenc\w*)\b",
+    re.IGNORECASE)
 HEADLINE_END_RE = re.compile(r"[.!?\"”’:]\s*$")
 SINCE_RE = re.compile(
     r"\b(?=[abfpstu])(?:(?:since|until|till|before|by the end of)\s+(?:[\w’'-]+\s+){0,4}|from\s+|"
