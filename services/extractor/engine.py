@@ -251,7 +251,8 @@ REMARKS_RE = re.compile(r"\bremarks\b")
 # into the article it places talks that name no other place.
 DATELINE_CITY_RE = re.compile(r"\s*(?:date\s+\S+\s+)?([A-Z][A-Za-z'. -]{1,30}?)\s*(?:,|\(|--|-\s)")
 DATELINE_REACH = 400
-TALKS_RE = re.compile(r"\b(?:talks|negotiations|discussions)\b")
+# Written to open with a character class (a fast scan), like SUBJECT_PRONOUN_RE below.
+TALKS_RE = re.compile(r"[dnt](?<!\w[dnt])(?:(?<=t)alks|(?<=n)egotiations|(?<=d)iscussions)\b")
 WORD_RE = re.compile(r"\S*")
 UPCOMING_RE = re.compile(r"\b(?:upcoming|next week|next month|later this (?:week|month|year)|"
                          r"in the coming days|in the future)\b", re.IGNORECASE)
@@ -347,8 +348,8 @@ FAR_APART_DAYS = 180
 # A sentence that tells an event aside from the article's main one: a flashback or a
 # separate contact ("Earlier on Wednesday, ...", "X had discussed it with Y on ...").
 ASIDE_START_RE = re.compile(r"\W*(?:Earlier|Separately|Meanwhile|Previously)\b")
-ASIDE_RE = re.compile(r"\bhad (?:also )?(?:discussed|spoken|talked|met|held|called|"
-                      r"telephoned)\b")
+ASIDE_RE = re.compile(r"h(?<!\wh)ad (?:also )?(?:discussed|spoken|talked|met|held|called|"
+                      r"telephoned)\b")     # "\bhad ...", opening with a letter (a fast scan)
 MEDIUM_RANK = {"consult": 0, "meeting": 1, "video_meeting": 1, "phone_call": 1}
 
 
