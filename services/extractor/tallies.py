@@ -60,9 +60,10 @@ _QUALIFIERS: dict[str, str] = {
     "around": "about", "some": "about", "roughly": "about", "approximately": "about",
     "close to": "about", "an estimated": "about",
 }
+# Opens with a lookahead on the first letters of the qualifiers (a fast rule-out).
 _QUALIFIER_BEFORE_RE = re.compile(
-    r"\b(?P<qual>" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$",
-    re.IGNORECASE)
+    r"\b(?=[" + "".join(sorted({q[0] for q in _QUALIFIERS})) + r"])(?P<qual>"
+    + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.IGNORECASE)
 _QUALIFIER_REACH = max(map(len, _QUALIFIERS))    # its longest words (see `_search_before`)
 
 # Words between a count and its noun: adjectives, never a preposition or conjunction

@@ -98,7 +98,7 @@ def test_first_letter_lookaheads_change_no_match() -> None:
                 engine.YEAR_CONTEXT_RE, engine.UNDER_BEFORE_RE, engine.SINCE_RE,
                 engine.DEFINITE_BEFORE_RE, engine.CONTEXT_TRIGGER_BEFORE_RE,
                 engine.HOST_JOINS_RE, engine.HOST_RE, engine.THIRD_PLACE_RE,
-                engine.REMOTE_ARTICLE_RE, tallies._TOTAL_BEFORE_RE]
+                engine.REMOTE_ARTICLE_RE, tallies._TOTAL_BEFORE_RE, tallies._QUALIFIER_BEFORE_RE]
     plain_date = re.compile(r"\b(?:" + "|".join(f"(?P<k_{name}>{pattern})" for name, pattern
                                                  in dates._PATTERNS) + ")", re.IGNORECASE)
     pairs = [(p, _without_first_letter_lookahead(p)) for p in patterns]
