@@ -320,9 +320,7 @@ class Reference:
                 continue
             start, end = tokens[i][0], tokens[i + length - 1][1]
             kind = hits[0].kind
-            keys = tuple(dict.fromkeys(h.key for h in hits if h.kind == kind))
-            form = "short" if kind == "person" and all(h.form == "short" for h in hits) \
-                else hits[0].form
+            keys, form = _keys_and_form(hits)
             if form == "short" and _place_not_person(text, tokens[i]):
                 continue
             found.append(Mention(start, end, kind, keys, form, text[start:end]))
@@ -369,6 +367,16 @@ class Reference:
     def org_name(self, code: str) -> str:
         row = self.orgs.get(code)
         return (row.get("name") or code) if row else code
+
+
+def _keys_and_form(hits: list[_Entry]) -> tuple[tuple[str, ...], str]:
+    """The keys of the entries a name matched (of the first one's kind) and its form."""
+    first = hits[0]
+    if len(hits) == 1:      # most names: one entry, read without a loop
+        return (first.key,), first.form
+    keys = tuple(dict.fromkeys(h.key for h in hits if h.kind == first.kind))
+    short = first.kind == "person" and all(h.form == "short" for h in hits)
+    return keys, "short" if short else first.form
 
 
 def _by_size(bucket: list[_Entry]) -> list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]:
