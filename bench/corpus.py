@@ -5,6 +5,13 @@ interaction between two real office holders (taken from the reference data, in
 office on the date), background paragraphs, quotes, and about a fifth of the
 articles with no diplomatic event at all. Same seed, same corpus.
 
+The mix follows the news rather than a uniform draw: a few countries take most
+of the coverage (leaders are drawn by their country's rank in
+``bench/data/coverage.json``, a Zipf law), and a big event is reported many
+times: a third of the leads re-report one of the recent events (same leaders,
+same day, the other side's wording or another date form), so the aggregator's
+deduplication and its large buckets are exercised as in production.
+
     python -m bench.corpus 1000 --seed 7 --size 3000 > corpus.jsonl
 """
 
@@ -13,14 +20,20 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from collections import deque
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 DATA = Path(__file__).resolve().parents[1] / "services" / "extractor" / "data"
+COVERAGE = Path(__file__).resolve().parent / "data" / "coverage.json"
+ZIPF_EXPONENT = 1.0
+REREPORT_SHARE = 0.35  # of leads: another article about a recent event
+RECENT_EVENTS = 400  # how far back a re-report reaches
 ROLES = {"head_of_state": "President", "head_of_government": "Prime Minister"}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -78,6 +91,29 @@ def _load_countries() -> dict[str, dict[str, Any]]:
     return {c["iso3"]: c for c in orjson.loads((DATA / "countries.json").read_bytes())}
 
 
+class Lead(NamedTuple):
+    """One reported event: who, with whom, on which day, in which words."""
+
+    a: dict[str, Any]
+    b: dict[str, Any]
+    on: date
+    template: str
+
+
+def _coverage_weights(people: list[dict[str, Any]]) -> list[float]:
+    """A weight per office holder: their country's Zipf weight, shared among its holders.
+
+    Countries missing from the coverage ranking follow it, in code order.
+    """
+    ranked = orjson.loads(COVERAGE.read_bytes())["countries"]
+    others = sorted({p["country"] for p in people} - set(ranked))
+    rank = {code: n for n, code in enumerate(ranked + others, start=1)}
+    holders: dict[str, int] = {}
+    for person in people:
+        holders[person["country"]] = holders.get(person["country"], 0) + 1
+    return [rank[p["country"]] ** -ZIPF_EXPONENT / holders[p["country"]] for p in people]
+
+
 class CorpusGenerator:
     """Deterministic articles from a seed; ``event_share`` of them report an event."""
 
@@ -87,6 +123,8 @@ class CorpusGenerator:
         self.event_share = event_share
         self.people = _load_people()
         self.countries = _load_countries()
+        self.cum_weights = list(accumulate(_coverage_weights(self.people)))
+        self.recent: deque[Lead] = deque(maxlen=RECENT_EVENTS)
 
     def articles(self, count: int) -> Iterator[dict[str, Any]]:
         for number in range(count):
@@ -94,7 +132,12 @@ class CorpusGenerator:
 
     def article(self, number: int) -> dict[str, Any]:
         published = date(2015, 1, 1) + timedelta(days=self.random.randrange(3900))
-        paragraphs = [self._lead(published)] if self.random.random() < self.event_share else []
+        paragraphs = []
+        if self.random.random() < self.event_share:
+            lead = self._lead(published)
+            if lead.on < published - timedelta(days=5):  # a re-report: days after the event
+                published = lead.on + timedelta(days=self.random.randrange(0, 4))
+            paragraphs.append(self._lead_sentence(lead))
         while sum(len(p) for p in paragraphs) < self.size:
             paragraphs.append(self._paragraph())
         city = self.random.choice(list(self.countries.values())).get("capital") or "Geneva"
@@ -103,20 +146,31 @@ class CorpusGenerator:
         return {"id": f"gen-{number:07d}", "url": f"https://news.example/{number}",
                 "published": published.isoformat(), "text": text}
 
-    def _lead(self, published: date) -> str:
+    def _lead(self, published: date) -> Lead:
+        if self.recent and self.random.random() < REREPORT_SHARE:
+            a, b, on, template = self.random.choice(self.recent)
+            if self.random.random() < 0.5:
+                a, b = b, a  # the other side's report
+            return Lead(a, b, on, template)
         on = published - timedelta(days=self.random.randrange(0, 6))
         a, b = self._pair(on)
-        host = self.countries.get(b["country"], {})
+        template = PLANNED if self.random.random() < 0.1 else self.random.choice(LEADS)
+        lead = Lead(a, b, on, template)
+        self.recent.append(lead)
+        return lead
+
+    def _lead_sentence(self, lead: Lead) -> str:
+        on = lead.on
+        host = self.countries.get(lead.b["country"], {})
         when = WEEKDAYS[on.weekday()] if self.random.random() < 0.5 else \
             f"{MONTHS[on.month - 1]} {on.day}"
-        template = PLANNED if self.random.random() < 0.1 else self.random.choice(LEADS)
-        return template.format(a=self._title(a), b=self._title(b), when=when,
-                               city=host.get("capital") or "the capital")
+        return lead.template.format(a=self._title(lead.a), b=self._title(lead.b), when=when,
+                                    city=host.get("capital") or "the capital")
 
     def _pair(self, on: date) -> tuple[dict[str, Any], dict[str, Any]]:
         day = on.isoformat()
         while True:
-            a, b = self.random.sample(self.people, 2)
+            a, b = self.random.choices(self.people, cum_weights=self.cum_weights, k=2)
             if a["country"] != b["country"] and all(p["start"] <= day <= p["end"]
                                                     for p in (a, b)):
                 return a, b
