@@ -124,7 +124,10 @@ def build_aggregator_app(settings: Settings, *, web_port: int | None = None) -> 
 
     @tables.actor_events.on_recover
     async def index_months() -> None:
-        tables.actor_months.rebuild(tables.actor_events.keys())
+        skipped = tables.actor_months.rebuild(tables.actor_events.keys())
+        if skipped:  # rows of another format: tables of an earlier version
+            log.error("actor_events: %d rows of another key format are not served; rebuild "
+                      "the tables from `events` under a new PARLEY_APP_ID", skipped)
 
     _canonicalize_agents(app, settings, tables)
     _actor_agents(app, settings, tables)

@@ -10,12 +10,14 @@ counterparts per month are all read from an actor's rows of that month.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from services.common.ids import party_code
 
 Record = dict[str, Any]
+MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")
 
 
 def month_of(record: Record | None) -> str | None:
@@ -72,10 +74,13 @@ def row_key(actor: str, month: str, canonical_id: str) -> str:
     return f"{actor}|{month}|{canonical_id}"
 
 
-def parse_row_key(key: str) -> tuple[str, str, str]:
-    """(actor, month, canonical id) of an ``actor_events`` key (a name may hold '|')."""
-    actor, month, canonical_id = key.rsplit("|", 2)
-    return actor, month, canonical_id
+def parse_row_key(key: str) -> tuple[str, str, str] | None:
+    """(actor, month, canonical id) of an ``actor_events`` key (a name may hold '|'),
+    or None for a key of another format."""
+    parts = key.rsplit("|", 2)
+    if len(parts) != 3 or not MONTH_KEY.match(parts[1]) or not parts[0]:
+        return None
+    return parts[0], parts[1], parts[2]
 
 
 class MonthIndex:
@@ -101,11 +106,21 @@ class MonthIndex:
         if not months:
             del self._months[actor]
 
-    def rebuild(self, row_keys: Iterable[str]) -> None:
-        self._months = {}
+    def rebuild(self, row_keys: Iterable[str]) -> int:
+        """Index these keys (and only these); returns how many were not row keys.
+
+        The index is swapped in whole, so a query never sees it half built.
+        """
+        rebuilt = MonthIndex()
+        skipped = 0
         for key in row_keys:
-            actor, month, canonical_id = parse_row_key(key)
-            self.update(actor, month, canonical_id, present=True)
+            parsed = parse_row_key(key)
+            if parsed is None:
+                skipped += 1
+                continue
+            rebuilt.update(*parsed, present=True)
+        self._months = rebuilt._months
+        return skipped
 
     def get(self, actor: str, default: list[str] | None = None) -> list[str] | None:
         """The actor's months, in order (the query API's ``actor_months``)."""

@@ -16,7 +16,8 @@ from contextvars import ContextVar
 from typing import Any, NoReturn
 
 import faust
-from faust.streams import _current_event
+from faust.stores.memory import Store as MemoryStore
+from faust.streams import _current_event, current_event
 from faust.transport.consumer import Consumer
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.drivers.aiokafka import Producer as FaustProducer
@@ -40,6 +41,7 @@ def _put_counted(buffer: ProducerBuffer, fut: Any) -> None:
 async def _send_counted(buffer: ProducerBuffer, fut: Any) -> None:
     await _send_pending(buffer, fut)
     buffer.sent = getattr(buffer, "sent", 0) + 1  # type: ignore[attr-defined]
+    _DELIVERIES.track(fut)  # a table write: checked before a commit like any output
 
 
 async def _flush_completely(buffer: ProducerBuffer) -> None:
@@ -91,6 +93,32 @@ def _ack_if_handled(consumer: Consumer, message: Message) -> bool:
 
 Consumer.ack = _ack_if_handled  # type: ignore[method-assign]
 
+_memory_set = MemoryStore.__setitem__
+_memory_del = MemoryStore.__delitem__
+
+
+def _set_with_partition(store: MemoryStore, key: Any, value: Any) -> None:
+    """Set a row and remember its partition, as Faust does only for recovered rows.
+
+    After a rebalance Faust drops the rows of partitions this worker no longer
+    owns, but only those it knows the partition of: rows written here would stay
+    (memory grows, and if the partition comes back after its tombstones were
+    compacted away, a deleted row would count again).
+    """
+    _memory_set(store, key, value)
+    event = current_event()
+    if event is not None:
+        store._key_partition[key] = event.message.partition
+
+
+def _del_with_partition(store: MemoryStore, key: Any) -> None:
+    _memory_del(store, key)
+    store._key_partition.pop(key, None)
+
+
+MemoryStore.__setitem__ = _set_with_partition  # type: ignore[method-assign]
+MemoryStore.__delitem__ = _del_with_partition  # type: ignore[method-assign]
+
 _create_worker_consumer = AIOKafkaConsumerThread._create_worker_consumer
 
 
@@ -141,6 +169,9 @@ def make_app(service: str, settings: Settings, *, web_port: int,
         "broker_commit_every": 1_000_000,
         "broker_commit_interval": 1.0,
         "table_standby_replicas": 0,
+        # The flush before a commit counts the table writes its buffer sends
+        # (_send_counted); a threaded producer would bypass that.
+        "producer_threaded": False,
         "autodiscover": False,
         "web_cors_options": None,
     }
@@ -171,17 +202,28 @@ async def process_in_batches(app: faust.App, stream: faust.StreamT, settings: Se
     committed unprocessed. A failed batch therefore stops the worker at once
     (``fail_stop``): its offsets stay uncommitted and a restarted worker replays it.
     """
-    async for events in stream.noack_take(settings.batch_size, settings.batch_ms / 1000):
-        try:
-            await send_all(app, handle(partition_runs(events)))
-        except Exception as exc:  # anything here is systemic: per-message errors are handled
-            fail_stop(f"a batch of {len(events)} messages failed", exc)
-        handled = _ACKING_HANDLED.set(True)
-        try:
-            for event in events:
-                await stream.ack(event)
-        finally:
-            _ACKING_HANDLED.reset(handled)
+    try:
+        async for events in stream.noack_take(settings.batch_size, settings.batch_ms / 1000):
+            try:
+                await send_all(app, handle(partition_runs(events)))
+            except Exception as exc:  # systemic: per-message errors are handled inside
+                fail_stop(f"a batch of {len(events)} messages failed", exc)
+            await _ack_handled(stream, events)
+    except asyncio.CancelledError:
+        if not app.should_stop:  # a restarted agent would go on after unacked messages
+            fail_stop("the batch loop was cancelled while the worker runs")
+        raise
+    except Exception as exc:
+        fail_stop("the batch loop failed", exc)
+
+
+async def _ack_handled(stream: faust.StreamT, events: Sequence[EventT]) -> None:
+    handled = _ACKING_HANDLED.set(True)
+    try:
+        for event in events:
+            await stream.ack(event)
+    finally:
+        _ACKING_HANDLED.reset(handled)
 
 
 def partition_runs(events: Sequence[EventT]) -> list[list[EventT]]:
@@ -228,28 +270,38 @@ async def send_all(app: faust.App, messages: Outgoing) -> None:
     the broker before the offset of the message that caused it is committed.
     """
     for topic, key, value in messages:
-        delivery = await app.producer.send(topic, key, value, None, None, None)
-        _DELIVERIES.add(delivery)  # type: ignore[arg-type]
-        delivery.add_done_callback(_DELIVERIES.delivered)  # type: ignore[attr-defined]
+        _DELIVERIES.track(await app.producer.send(topic, key, value, None, None, None))
 
 
 class Deliveries:
     """Messages handed to the producer and not yet acknowledged by the broker, and failures.
 
     aiokafka reports a message the broker refused (after its retries) only on
-    the message's future, which nobody awaits; unchecked, the commit that
-    follows the flush would cover a message that is not on the broker.
+    the message's future, which nobody awaits, and Faust only logs a refused
+    table write; unchecked, the commit that follows the flush would cover a
+    message that is not on the broker.
     """
 
     def __init__(self) -> None:
         self.pending: set[asyncio.Future[Any]] = set()
 
-    def add(self, delivery: asyncio.Future[Any]) -> None:
+    def track(self, delivery: Any) -> None:
         self.pending.add(delivery)
+        delivery.add_done_callback(self.delivered)
 
     def delivered(self, delivery: asyncio.Future[Any]) -> None:
         if not _failure(delivery):
             self.pending.discard(delivery)
+
+    async def settle(self, sent: set[asyncio.Future[Any]], timeout: float) -> None:
+        """Wait for messages the producer's flush has sent to be resolved.
+
+        A table write's future is resolved by a callback of the producer's own
+        future, so it can still be open just after the flush returned.
+        """
+        open_ = [d for d in sent if not d.done()]
+        if open_:
+            await asyncio.wait(open_, timeout=timeout)
 
     def check(self) -> None:
         """Fail-stop if a message sent so far was refused; forget those delivered."""
@@ -267,11 +319,14 @@ def _failure(delivery: asyncio.Future[Any]) -> BaseException | None:
 
 
 _DELIVERIES = Deliveries()
+SETTLE_SECONDS = 5.0  # the producer has flushed: only callbacks are left to run
 _producer_flush = FaustProducer.flush
 
 
 async def _flush_and_check(producer: FaustProducer) -> None:
+    sent = set(_DELIVERIES.pending)  # all of these the flush sends; later ones it need not
     await _producer_flush(producer)
+    await _DELIVERIES.settle(sent, timeout=SETTLE_SECONDS)
     _DELIVERIES.check()
 
 

@@ -206,3 +206,10 @@ def test_a_new_event_writes_one_small_row_per_actor_not_the_whole_month() -> Non
     written = local.tables.actor_events.writes - before
     assert written == 4  # Xi, Macron, CHN, FRA: one row each, whatever the month holds
     assert len(local.rows("calls_per_month", "CHN")[0]["canonical_ids"]) == 21
+
+
+def test_keys_of_another_format_are_not_indexed() -> None:
+    index = MonthIndex()
+    skipped = index.rebuild(["CHN|2021-12|c1", "CHN|2021-12", "A|B|2024-05", "x"])
+    assert skipped == 3  # the old actor|month rows, and junk
+    assert index.as_dict() == {"CHN": ["2021-12"]}

@@ -14,8 +14,8 @@ from services.common.faust_app import Deliveries, partition_runs, process_in_bat
 from services.common.settings import Settings
 
 
-class Stopped(Exception):
-    """Raised by the stand-in for ``fail_stop``, which would end the process."""
+class Stopped(BaseException):
+    """Raised by the stand-in for ``fail_stop``, which ends the process (nothing catches it)."""
 
 
 class FakeStream:
@@ -157,3 +157,41 @@ async def test_the_batch_loop_acks_as_handled(stops: list[str]) -> None:
     await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
     assert flags == [True, True]
     assert faust_app._ACKING_HANDLED.get() is False
+
+
+async def test_a_failure_outside_the_batch_body_stops_the_worker(stops: list[str]) -> None:
+    class BrokenAck(FakeStream):
+        async def ack(self, event: Any) -> bool:
+            raise RuntimeError("consumer gone")
+
+    stream = BrokenAck([[_event(0, 0)], [_event(0, 1)]])
+    app = SimpleNamespace(producer=FakeProducer(), should_stop=False)
+    with pytest.raises(Stopped):
+        await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
+    assert stops == ["the batch loop failed"]
+
+
+async def test_a_table_write_refused_is_caught_once_the_flush_settles(stops: list[str]) -> None:
+    loop = asyncio.get_running_loop()
+    write = loop.create_future()
+    faust_app._DELIVERIES.track(write)
+    loop.call_soon(write.set_exception, RuntimeError("NotLeaderForPartition"))
+    await faust_app._DELIVERIES.settle({write}, timeout=1)
+    with pytest.raises(Stopped):
+        faust_app._DELIVERIES.check()
+    assert stops == ["the broker refused 1 message(s)"]
+
+
+class _Event:  # weak-referenceable, as Faust's events are
+    def __init__(self, partition: int) -> None:
+        self.message = SimpleNamespace(partition=partition)
+
+
+def test_rows_written_in_a_batch_know_their_partition() -> None:
+    store = SimpleNamespace(data={}, _key_partition={})
+    event = _Event(3)
+    with faust_app.writing_for(event):  # type: ignore[arg-type]
+        faust_app._set_with_partition(store, "CHN|2021-12|c1", {"x": 1})  # type: ignore[arg-type]
+    assert store._key_partition == {"CHN|2021-12|c1": 3}  # so a revoke drops it
+    faust_app._del_with_partition(store, "CHN|2021-12|c1")  # type: ignore[arg-type]
+    assert store.data == {} and store._key_partition == {}
