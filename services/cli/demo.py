@@ -24,6 +24,7 @@ SHOWN_TABLES = ("events_per_month", "calls_per_month", "channels_per_month", "co
 
 
 def run_demo(settings: Settings, seeds: Path, *, exit_after: bool, timeout: float) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
     started_broker = _ensure_broker(settings)
     workers = _start_workers(settings)
     try:
@@ -157,6 +158,12 @@ async def _print_tables(settings: Settings, actors: list[str]) -> None:
 def _row_text(row: dict[str, Any]) -> str:
     hidden = {"canonical_ids", "evidence", "article_ids", "tally_id"}
     return "  ".join(f"{k}={v}" for k, v in row.items() if k not in hidden)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """A SIGTERM (a supervisor, `timeout`, `kill`) stops the demo as Ctrl-C does:
+    without it Python exits at once and leaves the workers running."""
+    raise KeyboardInterrupt
 
 
 def _wait_for_interrupt(workers: list[subprocess.Popen[bytes]]) -> None:
