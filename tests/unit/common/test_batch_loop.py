@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from services.common import faust_app
-from services.common.faust_app import Deliveries, partition_runs, process_in_batches
+from services.common import faust_app, faust_fixes
+from services.common.faust_app import partition_runs, process_in_batches
+from services.common.faust_fixes import Deliveries
 from services.common.settings import Settings
 
 
@@ -60,8 +61,8 @@ def stops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         said.append(what)
         raise Stopped(what)
 
-    monkeypatch.setattr(faust_app, "fail_stop", fake_fail_stop)
-    monkeypatch.setattr(faust_app, "_DELIVERIES", Deliveries())
+    monkeypatch.setattr(faust_fixes, "fail_stop", fake_fail_stop)
+    monkeypatch.setattr(faust_fixes, "DELIVERIES", Deliveries())
     return said
 
 
@@ -114,9 +115,9 @@ async def test_a_refused_message_stops_the_worker_at_the_next_flush(stops: list[
     app = SimpleNamespace(producer=FakeProducer(refuse={b"0:1"}))
     await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
     await asyncio.sleep(0)  # delivery callbacks run
-    assert len(faust_app._DELIVERIES.pending) == 1  # the refused one is kept for the check
+    assert len(faust_fixes.DELIVERIES.pending) == 1  # the refused one is kept for the check
     with pytest.raises(Stopped):
-        faust_app._DELIVERIES.check()
+        faust_fixes.DELIVERIES.check()
     assert stops == ["the broker refused 1 message(s)"]
 
 
@@ -124,23 +125,23 @@ async def test_delivered_messages_are_forgotten(stops: list[str]) -> None:
     stream = FakeStream([[_event(0, n) for n in range(50)]])
     app = SimpleNamespace(producer=FakeProducer())
     await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
-    faust_app._DELIVERIES.check()
-    assert faust_app._DELIVERIES.pending == set()
+    faust_fixes.DELIVERIES.check()
+    assert faust_fixes.DELIVERIES.pending == set()
     assert stops == []
 
 
 def test_only_acks_from_a_handled_batch_count(monkeypatch: pytest.MonkeyPatch) -> None:
     counted: list[Any] = []
-    monkeypatch.setattr(faust_app, "_consumer_ack",
+    monkeypatch.setattr(faust_fixes, "_consumer_ack",
                         lambda consumer, message: counted.append(message) or True)
     skipped, handled = _event(0, 1).message, _event(0, 2).message
     # Faust's iterator acks what it skips in a rebalance: that must not count.
-    assert faust_app._ack_if_handled(None, skipped) is False  # type: ignore[arg-type]
-    token = faust_app._ACKING_HANDLED.set(True)
+    assert faust_fixes._ack_if_handled(None, skipped) is False  # type: ignore[arg-type]
+    token = faust_fixes._ACKING_HANDLED.set(True)
     try:
-        assert faust_app._ack_if_handled(None, handled) is True  # type: ignore[arg-type]
+        assert faust_fixes._ack_if_handled(None, handled) is True  # type: ignore[arg-type]
     finally:
-        faust_app._ACKING_HANDLED.reset(token)
+        faust_fixes._ACKING_HANDLED.reset(token)
     assert counted == [handled]
 
 
@@ -149,14 +150,14 @@ async def test_the_batch_loop_acks_as_handled(stops: list[str]) -> None:
 
     class FlagStream(FakeStream):
         async def ack(self, event: Any) -> bool:
-            flags.append(faust_app._ACKING_HANDLED.get())
+            flags.append(faust_fixes._ACKING_HANDLED.get())
             return await super().ack(event)
 
     stream = FlagStream([[_event(0, 0), _event(0, 1)]])
     app = SimpleNamespace(producer=FakeProducer())
     await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
     assert flags == [True, True]
-    assert faust_app._ACKING_HANDLED.get() is False
+    assert faust_fixes._ACKING_HANDLED.get() is False
 
 
 async def test_a_failure_outside_the_batch_body_stops_the_worker(stops: list[str]) -> None:
@@ -174,11 +175,11 @@ async def test_a_failure_outside_the_batch_body_stops_the_worker(stops: list[str
 async def test_a_table_write_refused_is_caught_once_the_flush_settles(stops: list[str]) -> None:
     loop = asyncio.get_running_loop()
     write = loop.create_future()
-    faust_app._DELIVERIES.track(write)
+    faust_fixes.DELIVERIES.track(write)
     loop.call_soon(write.set_exception, RuntimeError("NotLeaderForPartition"))
-    await faust_app._DELIVERIES.settle({write}, timeout=1)
+    await faust_fixes.DELIVERIES.settle({write}, timeout=1)
     with pytest.raises(Stopped):
-        faust_app._DELIVERIES.check()
+        faust_fixes.DELIVERIES.check()
     assert stops == ["the broker refused 1 message(s)"]
 
 
@@ -191,7 +192,7 @@ def test_rows_written_in_a_batch_know_their_partition() -> None:
     store = SimpleNamespace(data={}, _key_partition={})
     event = _Event(3)
     with faust_app.writing_for(event):  # type: ignore[arg-type]
-        faust_app._set_with_partition(store, "CHN|2021-12|c1", {"x": 1})  # type: ignore[arg-type]
+        faust_fixes._set_with_partition(store, "CHN|2021-12|c1", {"x": 1})  # type: ignore[arg-type]
     assert store._key_partition == {"CHN|2021-12|c1": 3}  # so a revoke drops it
-    faust_app._del_with_partition(store, "CHN|2021-12|c1")  # type: ignore[arg-type]
+    faust_fixes._del_with_partition(store, "CHN|2021-12|c1")  # type: ignore[arg-type]
     assert store.data == {} and store._key_partition == {}
