@@ -24,7 +24,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from services.aggregator.local import LocalAggregator
@@ -212,39 +211,50 @@ async def topic_consumer(settings: Settings, *topics: str) -> AIOKafkaConsumer:
     return consumer
 
 
-@dataclass
 class ActorEventsWatcher:
     """Follows the ``actor_events`` changelog: which canonical ids the table holds now,
-    and the Kafka timestamp (ms) of every changelog record that held each id."""
+    and the Kafka timestamp (ms) of every changelog record that held each id.
 
-    expected: set[str]
-    rows: dict[bytes, set[str]] = field(default_factory=dict)  # key -> its canonical id
-    holders: Counter[str] = field(default_factory=Counter)
-    appearances: dict[str, list[int]] = field(default_factory=dict)
-    records: int = 0
-    last_timestamp: int = 0
+    It shares the machine with the pipeline it measures, so it reads the id from the
+    row key (``"actor|month|canonical id"``, JSON as Faust writes a str key) instead
+    of decoding the value, and keeps the count of missing ids as it goes instead of
+    scanning them at every poll.
+    """
+
+    def __init__(self, expected: set[str]) -> None:
+        self.present: set[bytes] = set()  # keys of the rows the table holds
+        self.holders: Counter[str] = Counter()
+        self.appearances: dict[str, list[int]] = {}
+        self.records = 0
+        self.last_timestamp = 0
+        self.expect(expected)
+
+    def expect(self, expected: set[str]) -> None:
+        """From now on, complete means every id of ``expected`` is held."""
+        self.expected = set(expected)
+        self._missing = sum(1 for cid in self.expected if self.holders[cid] <= 0)
 
     def add(self, key: bytes, value: bytes | None, timestamp: int) -> None:
         self.records += 1
         self.last_timestamp = max(self.last_timestamp, timestamp)
-        summary = _faust_value(value)
-        ids = {summary["canonical_id"]} if summary else set()
-        before = self.rows.get(key, set())
-        self.holders.update(ids - before)
-        self.holders.subtract(before - ids)
-        self.rows[key] = ids
-        for cid in ids:
+        cid = key.rpartition(b"|")[2].rstrip(b'"').decode()  # hex: nothing to unescape
+        if value is not None:
             self.appearances.setdefault(cid, []).append(timestamp)
+            if key not in self.present:
+                self.present.add(key)
+                self._count(cid, +1)
+        elif key in self.present:  # a tombstone
+            self.present.discard(key)
+            self._count(cid, -1)
+
+    def _count(self, cid: str, change: int) -> None:
+        before = self.holders[cid]
+        self.holders[cid] = before + change
+        if cid in self.expected and (before <= 0) != (before + change <= 0):
+            self._missing += 1 if change < 0 else -1
 
     def missing(self) -> int:
-        return sum(1 for cid in self.expected if self.holders[cid] <= 0)
-
-
-def _faust_value(value: bytes | None) -> dict[str, Any] | None:
-    """A Faust table value as the changelog holds it (the app's default json codec)."""
-    if value is None:
-        return None
-    return orjson.loads(value)
+        return self._missing
 
 
 async def follow_until_complete(consumer: AIOKafkaConsumer, watcher: ActorEventsWatcher,
@@ -324,7 +334,7 @@ def start_profiler(pid: int, seconds: float, output: Path) -> subprocess.Popen[b
     if not Path(spy).exists():
         return None
     return subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(int(seconds)),
-                             "--rate", "200", "--format", "raw", "--nonblocking",
+                             "--rate", "200", "--format", "raw", "--nonblocking", "--gil",
                              "--output", str(output)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

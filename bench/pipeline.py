@@ -117,7 +117,7 @@ async def backfill(settings: Settings, workers: list[harness.WorkerProcess],
         spies = _profile(workers, profile, settings.data_dir)
         messages = (m for a in articles for m in harness.article_messages([a]))
         if corpus is not None:
-            watcher.expected = corpus.expected_canonical_ids()
+            watcher.expect(corpus.expected_canonical_ids())
             began = await harness.publish_all(producer, settings.topic_articles, messages)
             done = await harness.follow_until_complete(consumer, watcher, timeout)
         else:

@@ -99,8 +99,9 @@ class BufferedTables(AggregatorTables):
 
 
 def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> faust.Table:
-    # Keys are str with the app's default "raw" serializer: "CHN" is the bytes b"CHN",
-    # the same bytes that key the stream writing it.
+    # Keys are str, JSON in the changelog (the app's default key serializer). A row's
+    # changelog partition is that of the message being processed (``writing_for``),
+    # which ``routing.partition_for`` computes from the raw key bytes of that message.
     return app.Table(name, default=None, partitions=settings.partitions, key_type=str,
                      help=help_text)
 
