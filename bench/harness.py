@@ -46,27 +46,37 @@ __all__ = ["WorkerProcess", "free_port", "http_json", "start_worker", "wait_for"
 
 # --- broker and settings -------------------------------------------------------------------
 
+BROKER_PIDS: dict[str, int] = {}  # bootstrap -> pid, of the brokers Parley runs here
+
+
 @contextlib.contextmanager
 def broker(bootstrap: str | None) -> Iterator[str]:
     """The bootstrap servers to use: the given ones, a running local broker, else our own."""
+    from services.broker import BrokerConfig, broker_status, start_broker, stop_broker
+
     given = bootstrap or os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if given:
         yield given
         return
     local = Settings.from_env()
     if _reachable(local.bootstrap):
+        _remember_pid(local.bootstrap, broker_status(BrokerConfig.from_env()))
         yield local.bootstrap
         return
-    from services.broker import BrokerConfig, start_broker, stop_broker
-
     with tempfile.TemporaryDirectory(prefix="parley-bench-kafka-") as data:
         config = dataclasses.replace(BrokerConfig.from_env(), port=free_port(),
                                      controller_port=free_port(), data_dir=Path(data))
         start_broker(config, timeout=120.0)
+        _remember_pid(config.bootstrap, broker_status(config))
         try:
-            yield f"127.0.0.1:{config.port}"
+            yield config.bootstrap
         finally:
             stop_broker(config)
+
+
+def _remember_pid(bootstrap: str, status: dict[str, Any]) -> None:
+    if status.get("running") and status.get("bootstrap") == bootstrap:
+        BROKER_PIDS[bootstrap] = int(status["pid"])
 
 
 def _reachable(bootstrap: str) -> bool:
@@ -300,6 +310,13 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time one process has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def host_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far, from /proc/stat."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return sum(ticks) - idle, sum(ticks)
 
 
 def disk_bytes(path: Path) -> int:

@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +62,8 @@ class Backfill:
 
     articles: int
     seconds: float
-    cpu: dict[str, float] = field(default_factory=dict)  # worker -> CPU seconds used
+    cpu: dict[str, float] = field(default_factory=dict)  # process -> CPU seconds used
+    host_busy: float = 0.0  # share of all the machine's CPU time that was busy
     profiles: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -113,7 +116,9 @@ async def backfill(settings: Settings, workers: list[harness.WorkerProcess],
         await harness.publish_all(producer, settings.topic_articles,
                                   harness.article_messages(warmup.articles))
         await harness.follow_until_complete(_only_changelog(consumer, settings), watcher, 120)
-        cpu_before = {_name(w): harness.cpu_seconds(w.process.pid) for w in workers}
+        processes = _processes(workers, settings.bootstrap)
+        cpu_before = {name: cpu() for name, cpu in processes.items()}
+        host_before = harness.host_ticks()
         spies = _profile(workers, profile, settings.data_dir)
         messages = (m for a in articles for m in harness.article_messages([a]))
         if corpus is not None:
@@ -123,11 +128,13 @@ async def backfill(settings: Settings, workers: list[harness.WorkerProcess],
         else:
             began, done = await _without_reference(consumer, producer, settings, messages,
                                                    watcher, count, timeout)
-        cpu = {name: harness.cpu_seconds(w.process.pid) - cpu_before[name]
-               for name, w in zip(cpu_before, workers, strict=True)}
+        cpu = {name: used() - cpu_before[name] for name, used in processes.items()}
+        busy, ticks = (after - before for after, before
+                       in zip(harness.host_ticks(), host_before, strict=True))
         for spy in spies.values():
             spy[0].wait(timeout=profile + 60)
-        return Backfill(count, done - began, cpu, {k: v[1] for k, v in spies.items()})
+        return Backfill(count, done - began, cpu, busy / max(ticks, 1),
+                        {k: v[1] for k, v in spies.items()})
     finally:
         await producer.stop()
         await consumer.stop()
@@ -172,6 +179,17 @@ async def _without_reference(consumer: AIOKafkaConsumer, producer: Any, settings
 
 def _name(worker: harness.WorkerProcess) -> str:
     return f"{worker.service}:{worker.web_port}"
+
+
+def _processes(workers: list[harness.WorkerProcess],
+               bootstrap: str) -> dict[str, Callable[[], float]]:
+    """The CPU-time readers of every process of the run on this machine, by name."""
+    readers: dict[str, Callable[[], float]] = {
+        _name(w): partial(harness.cpu_seconds, w.process.pid) for w in workers}
+    if bootstrap in harness.BROKER_PIDS:
+        readers["broker (Kafka)"] = partial(harness.cpu_seconds, harness.BROKER_PIDS[bootstrap])
+    readers["benchmark (publisher, watcher)"] = lambda: sum(os.times()[:2])
+    return readers
 
 
 def _profile(workers: list[harness.WorkerProcess], seconds: float,
@@ -316,8 +334,12 @@ def report(results: Results) -> str:
          f"{b.articles} in {b.seconds:.1f} s"),
         ("    pipeline / extractor alone", f"{b.per_second / e.per_second:.2f}", "target >= 0.80"),
     ]
-    rows += [(f"    CPU of {name} during backfill", f"{cpu:.1f} s",
+    rows += [(f"    CPU of {name}", f"{1000 * cpu / b.articles:.2f} ms/article",
               f"{100 * cpu / b.seconds:.0f}% of a core") for name, cpu in b.cpu.items()]
+    rows += [("    CPU of the whole machine", f"{100 * b.host_busy:.0f}% busy",
+              f"{os.cpu_count()} cores"),
+             ("    extract() alone, for comparison", f"{1000 / e.per_second:.2f} ms/article",
+              "")]
     if lat is not None:
         ms = lat.milliseconds
         rows += [

@@ -45,6 +45,7 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
     # Topics are created with their configs (sizes, compaction) before Faust would
     # auto-create them with defaults.
     asyncio.run(ensure_topics(settings, extra=_internal_topics(settings, service)))
+    _use_event_loop(settings.event_loop)
     app = build_app(settings, service, web_port)
     worker = _Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
                      redirect_stdouts=False)
@@ -53,6 +54,15 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
     logging.getLogger("faust.transport.producer").setLevel(logging.ERROR)
     worker.execute_from_commandline()
     return 0
+
+
+def _use_event_loop(name: str) -> None:
+    """Install the workers' event loop (the consumer thread's loop follows it)."""
+    import mode.loop
+
+    if name not in ("aio", "uvloop"):
+        raise ValueError(f"PARLEY_EVENT_LOOP={name!r}: use uvloop or aio")
+    mode.loop.use(name)
 
 
 def _internal_topics(settings: Settings, service: str) -> dict[str, dict[str, str]]:

@@ -99,6 +99,9 @@ class Settings:
                                 "doc": "Longest the broker holds a fetch for that much data"})
     log_level: str = field(
         default="warning", metadata={"env": "PARLEY_LOG_LEVEL", "doc": "Worker log level"})
+    event_loop: str = field(
+        default="uvloop", metadata={"env": "PARLEY_EVENT_LOOP",
+                                    "doc": "Workers' event loop: uvloop, or asyncio's own (aio)"})
 
     @classmethod
     def from_env(cls) -> Settings:

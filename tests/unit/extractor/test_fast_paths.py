@@ -159,3 +159,15 @@ def test_link_leads_are_found_through_the_lower_cased_text() -> None:
     assert has_link_leads("Xi met Biden. ALSO READ Xi visits Paris")
     assert not has_link_leads("Xi met Biden. read more about it")     # not a glued title
     assert has_link_leads("İstanbul talks. Related News: more")        # unlowerable text
+
+
+def test_the_trigger_search_finds_what_the_plain_pattern_finds() -> None:
+    text = ("Xi held talks via link with Macron. They spoke by video-link, then by phonecall. "
+            "She addressed a webinar, sent a cable of condolences and had a brief exchange "
+            "at the summit. He called on President Putin. They met in-person and shook hands.")
+    plain, pos = [], 0
+    while (m := cues.TRIGGER_RE.search(text, pos)) is not None:
+        plain.append(m.group())
+        pos = m.end()
+    assert [m.group() for m in cues.find_triggers(text, tokenize(text))] == plain
+    assert "via link" in plain
