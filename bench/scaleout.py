@@ -51,12 +51,13 @@ def measure(args: argparse.Namespace, bootstrap: str, root: Path) -> list[tuple[
     warmup = harness.extract_corpus(warm, passes=1)
     extracted = harness.extract_corpus(corpus, 1, reference=harness.extract_corpus(
         warm, passes=1).reference)
+    messages = harness.article_messages(corpus)
     out = []
     for number, layout in enumerate(parse_layouts(args.layouts)):
         name = f"{layout['extractor']} extractor + {layout['aggregator']} aggregator"
         settings = harness.bench_settings(bootstrap, root / f"layout{number}", args.partitions)
         with harness.running(settings, layout) as workers:
-            filled = asyncio.run(backfill(settings, workers, warmup, extracted, iter(corpus),
+            filled = asyncio.run(backfill(settings, workers, warmup, extracted, messages,
                                           len(corpus), profile=0, timeout=args.timeout))
         print(f"  {name}: {filled.per_second:.0f} articles/s", flush=True)
         out.append((name, filled))

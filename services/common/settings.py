@@ -95,8 +95,8 @@ class Settings:
         default=1, metadata={"env": "PARLEY_FETCH_MIN_BYTES",
                              "doc": "Least data a worker's fetch waits for"})
     fetch_max_wait_ms: int = field(
-        default=1500, metadata={"env": "PARLEY_FETCH_MAX_WAIT_MS",
-                                "doc": "Longest the broker holds a fetch for that much data"})
+        default=100, metadata={"env": "PARLEY_FETCH_MAX_WAIT_MS",
+                               "doc": "Longest the broker holds a fetch for that much data"})
     log_level: str = field(
         default="warning", metadata={"env": "PARLEY_LOG_LEVEL", "doc": "Worker log level"})
     event_loop: str = field(

@@ -65,7 +65,8 @@ TRIGGER_RE = re.compile(
 # only windows around these are searched.
 TRIGGER_STEMS = frozenset([
     "canc", "call", "scra", "post", "rule", "refu", "decl", "snub", "invi", "acce", "phon",
-    "tele", "dial", "vide", "virt", "onli", "via", "web", "webi", "webc", "sent", "send", "cong", "cabl",
+    "tele", "dial", "vide", "virt", "onli", "via", "web", "webi", "webc", "sent", "send", "cong",
+    "cabl",
     "cond", "writ", "mess", "lett", "feli", "wrot", "symp", "gree", "spee", "addr", "rema",
     "lect", "told", "spok", "spea", "met", "meet", "visi", "host", "rece", "welc", "summ", "side",
     "face", "pers", "sign", "dinn", "lunc", "banq", "brea", "shak", "shoo", "tete", "tête",
