@@ -73,7 +73,7 @@ def report(results: list[tuple[str, Backfill]]) -> str:
         rows.append((name, f"{filled.articles}", f"{filled.seconds:.1f}",
                      f"{filled.per_second:,.0f}", f"{filled.per_second / base:.2f}", cpu))
     return harness.table(rows, ("layout", "articles", "seconds", "articles/s", "ratio",
-                                "CPU per worker (% of a core)"))
+                                "CPU per process (% of a core)"))
 
 
 def main(argv: list[str] | None = None) -> int:
