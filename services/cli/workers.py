@@ -44,8 +44,8 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
 
     # Topics are created with their configs (sizes, compaction) before Faust would
     # auto-create them with defaults.
-    asyncio.run(ensure_topics(settings, extra=_internal_topics(settings, service)))
     _use_event_loop(settings.event_loop)
+    asyncio.run(ensure_topics(settings, extra=_internal_topics(settings, service)))
     app = build_app(settings, service, web_port)
     worker = _Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
                      redirect_stdouts=False)
