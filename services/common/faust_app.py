@@ -17,7 +17,7 @@ import faust
 from faust.streams import _current_event
 from faust.types import EventT
 
-from services.common import faust_fixes
+from services.common import faust_fixes, heap
 from services.common.kafka import MAX_MESSAGE_BYTES
 from services.common.settings import Settings
 
@@ -94,6 +94,7 @@ async def process_in_batches(app: faust.App, stream: faust.StreamT, settings: Se
             with faust_fixes.acking_handled():
                 for event in events:
                     await stream.ack(event)
+            heap.process_freezer(settings.gc_freeze_s).between_batches()
     except asyncio.CancelledError:
         if not app.should_stop:  # a restarted agent would go on after unacked messages
             faust_fixes.fail_stop("the batch loop was cancelled while the worker runs")

@@ -99,6 +99,11 @@ class Settings:
                                "doc": "Longest the broker holds a fetch for that much data"})
     log_level: str = field(
         default="warning", metadata={"env": "PARLEY_LOG_LEVEL", "doc": "Worker log level"})
+    gc_freeze_s: float = field(
+        default=30.0, metadata={"env": "PARLEY_GC_FREEZE_S",
+                                "doc": "Seconds between freezes of a worker's long-lived heap "
+                                       "(its table rows) out of the garbage collector's "
+                                       "scans; 0: never"})
     event_loop: str = field(
         default="uvloop", metadata={"env": "PARLEY_EVENT_LOOP",
                                     "doc": "Workers' event loop: uvloop, or asyncio's own (aio)"})
@@ -144,6 +149,8 @@ def _coerce(type_name: object, raw: str, env_name: str) -> object:
     try:
         if name == "int":
             return int(raw)
+        if name == "float":
+            return float(raw)
         if name == "Path":
             return Path(raw)
     except ValueError as exc:
