@@ -237,12 +237,14 @@ class ActorEventsWatcher:
         self.appearances: dict[str, list[int]] = {}
         self.records = 0
         self.last_timestamp = 0
+        self.completed_at = 0  # timestamp of the record after which nothing expected missed
         self.expect(expected)
 
     def expect(self, expected: set[str]) -> None:
         """From now on, complete means every id of ``expected`` is held."""
         self.expected = set(expected)
         self._missing = sum(1 for cid in self.expected if self.holders[cid] <= 0)
+        self.completed_at = self.last_timestamp if not self._missing else 0
 
     def add(self, key: bytes, value: bytes | None, timestamp: int) -> None:
         self.records += 1
@@ -252,16 +254,17 @@ class ActorEventsWatcher:
             self.appearances.setdefault(cid, []).append(timestamp)
             if key not in self.present:
                 self.present.add(key)
-                self._count(cid, +1)
+                self._count(cid, +1, timestamp)
         elif key in self.present:  # a tombstone
             self.present.discard(key)
-            self._count(cid, -1)
+            self._count(cid, -1, timestamp)
 
-    def _count(self, cid: str, change: int) -> None:
+    def _count(self, cid: str, change: int, timestamp: int) -> None:
         before = self.holders[cid]
         self.holders[cid] = before + change
         if cid in self.expected and (before <= 0) != (before + change <= 0):
             self._missing += 1 if change < 0 else -1
+            self.completed_at = timestamp if not self._missing else 0
 
     def missing(self) -> int:
         return self._missing
@@ -278,7 +281,7 @@ async def follow_until_complete(consumer: AIOKafkaConsumer, watcher: ActorEvents
             for record in items:
                 watcher.add(record.key, record.value, record.timestamp)
         if not watcher.missing():
-            return watcher.last_timestamp / 1000
+            return watcher.completed_at / 1000
     raise TimeoutError(f"{watcher.missing()} of {len(watcher.expected)} canonical ids "
                        f"still missing from actor_events after {timeout}s")
 

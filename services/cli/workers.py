@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import subprocess
@@ -62,6 +63,11 @@ def _use_event_loop(name: str) -> None:
 
     if name not in ("aio", "uvloop"):
         raise ValueError(f"PARLEY_EVENT_LOOP={name!r}: use uvloop or aio")
+    if name == "uvloop" and importlib.util.find_spec("uvloop") is None:
+        # Not installed where it has no wheel (Windows): asyncio's own loop works too.
+        logging.getLogger(__name__).warning(
+            "uvloop is not installed: running on asyncio's own loop (PARLEY_EVENT_LOOP=aio)")
+        name = "aio"
     mode.loop.use(name)
 
 

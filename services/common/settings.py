@@ -8,6 +8,7 @@ hand. Two tools read their own few variables: the local broker
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 from dataclasses import dataclass, field, fields
@@ -100,10 +101,10 @@ class Settings:
     log_level: str = field(
         default="warning", metadata={"env": "PARLEY_LOG_LEVEL", "doc": "Worker log level"})
     gc_freeze_s: float = field(
-        default=30.0, metadata={"env": "PARLEY_GC_FREEZE_S",
-                                "doc": "Seconds between freezes of a worker's long-lived heap "
-                                       "(its table rows) out of the garbage collector's "
-                                       "scans; 0: never"})
+        default=0.0, metadata={"env": "PARLEY_GC_FREEZE_S",
+                               "doc": "Seconds between freezes of a worker's long-lived heap "
+                                      "(memory:// table rows) out of the garbage collector's "
+                                      "scans; 0: never"})
     event_loop: str = field(
         default="uvloop", metadata={"env": "PARLEY_EVENT_LOOP",
                                     "doc": "Workers' event loop: uvloop, or asyncio's own (aio)"})
@@ -150,7 +151,10 @@ def _coerce(type_name: object, raw: str, env_name: str) -> object:
         if name == "int":
             return int(raw)
         if name == "float":
-            return float(raw)
+            number = float(raw)
+            if not math.isfinite(number) or number < 0:
+                raise ValueError(raw)
+            return number
         if name == "Path":
             return Path(raw)
     except ValueError as exc:

@@ -11,7 +11,7 @@ from .reference import get_reference, tokenize
 from .tallies import extract_tallies
 from .text import split_sentences
 
-EXTRACTOR_VERSION = "0.3.9"
+EXTRACTOR_VERSION = "0.3.10"
 
 
 @lru_cache(maxsize=1)

@@ -30,3 +30,12 @@ def test_expectations_set_later_count_what_is_already_held() -> None:
     assert watcher.missing() == 2
     watcher.add(b'"Xi|Jinping|2021-12|c2"', b"{}", 3)  # the id is what follows the last "|"
     assert watcher.missing() == 1
+
+
+def test_completion_is_the_time_of_the_record_that_completed_it() -> None:
+    watcher = ActorEventsWatcher({"c1"})
+    watcher.add(b'"CHN|2021-12|c1"', b"{}", 10)
+    watcher.add(b'"CHN|2021-12|c9"', b"{}", 20)  # later, in the same poll
+    assert watcher.missing() == 0 and watcher.completed_at == 10
+    watcher.add(b'"CHN|2021-12|c1"', None, 30)
+    assert watcher.completed_at == 0

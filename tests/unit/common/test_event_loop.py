@@ -22,3 +22,18 @@ def test_uvloop_becomes_the_loop_of_new_event_loops() -> None:
             loop.close()
     finally:
         asyncio.set_event_loop_policy(None)
+
+
+def test_without_uvloop_the_worker_runs_on_asyncio(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    try:
+        _use_event_loop("uvloop")
+        loop = asyncio.new_event_loop()
+        try:
+            assert type(loop).__module__.startswith("asyncio")
+        finally:
+            loop.close()
+    finally:
+        asyncio.set_event_loop_policy(None)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from services.common.heap import HeapFreezer
+from services.common.settings import Settings
 
 
 class Clock:
@@ -36,7 +37,8 @@ def test_it_freezes_once_per_interval() -> None:
     clock.now = 31.0
     rows = [{"canonical_id": str(i), "participants": [str(i)]} for i in range(1000)]
     freezer.between_batches()
-    assert freezer.freezes == 1 and gc.get_freeze_count() >= len(rows)
+    assert freezer.freezes == 1
+    assert not any(o is rows[0] for o in gc.get_objects())  # frozen: out of the scans
     clock.now = 40.0
     freezer.between_batches()
     assert freezer.freezes == 1
@@ -60,3 +62,11 @@ def test_zero_never_freezes() -> None:
     clock.now = 1e9
     freezer.between_batches()
     assert freezer.freezes == 0
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-1", "soon"])
+def test_a_freeze_interval_that_is_not_a_number_of_seconds_is_refused(
+        raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARLEY_GC_FREEZE_S", raw)
+    with pytest.raises(ValueError, match="PARLEY_GC_FREEZE_S"):
+        Settings.from_env()
