@@ -55,8 +55,9 @@ from services.common.kafka import ensure_topics
 from services.common.settings import Settings
 from services.extractor import EXTRACTOR_VERSION
 
-# Articles through the workers before the timing: a broker just started compiles its hot
-# paths (JIT) during its first seconds of traffic, which a running system has done long ago.
+# Articles through the workers before the timing, so workers and broker are past their
+# start-up (first metadata, caches, the broker's JIT). A new broker still spends more CPU per
+# article than one that has run for minutes (README, Performance): that is not warmed away.
 WARMUP = 1000
 MILLION = 1_000_000
 BROKER_CPU = "broker (Kafka)"
