@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Run a single-node Apache Kafka broker (KRaft) on 127.0.0.1. Settings come from "
             "PARLEY_KAFKA_PORT, PARLEY_KAFKA_CONTROLLER_PORT, PARLEY_KAFKA_DATA_DIR, "
-            "PARLEY_KAFKA_CACHE, PARLEY_KAFKA_HEAP and PARLEY_KAFKA_VERSION."
+            "PARLEY_KAFKA_CACHE, PARLEY_KAFKA_HEAP, PARLEY_KAFKA_JVM_OPTS and PARLEY_KAFKA_VERSION."
         ),
     )
     parser.add_argument(

@@ -9,6 +9,14 @@ from pathlib import Path
 DEFAULT_KAFKA_VERSION = "3.9.2"
 DEFAULT_PORT = 9092
 DEFAULT_HEAP = "-Xmx512m -Xms256m"
+# C1 only (TieredStopAtLevel=1): C2 spends seconds of CPU compiling for the first tens of
+# thousands of messages, which on a small machine the workers need; the broker's steady
+# state costs about the same with C1 code, since most of its time is in the kernel.
+DEFAULT_JVM_OPTS = (
+    "-server -XX:TieredStopAtLevel=1 -XX:+UseG1GC -XX:MaxGCPauseMillis=20 "
+    "-XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent "
+    "-XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true"
+)
 HOST = "127.0.0.1"
 
 
@@ -24,6 +32,7 @@ class BrokerConfig:
     cache_dir: Path
     kafka_version: str
     heap: str
+    jvm_options: str = DEFAULT_JVM_OPTS
     extra_properties: tuple[tuple[str, str], ...] = ()
 
     @classmethod
@@ -36,8 +45,10 @@ class BrokerConfig:
         default_cache = Path.home() / ".cache" / "parley" / f"kafka-{version}"
         cache_dir = _path_env("PARLEY_KAFKA_CACHE", default_cache)
         heap = os.environ.get("PARLEY_KAFKA_HEAP", DEFAULT_HEAP)
+        jvm_options = os.environ.get("PARLEY_KAFKA_JVM_OPTS", DEFAULT_JVM_OPTS)
         extra = _properties_env("PARLEY_KAFKA_PROPERTIES")
-        return cls(port, controller_port, data_dir, cache_dir, version, heap, extra)
+        return cls(port, controller_port, data_dir, cache_dir, version, heap, jvm_options,
+                   extra)
 
     @property
     def bootstrap(self) -> str:

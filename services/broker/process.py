@@ -22,10 +22,6 @@ from services.broker.config import HOST, BrokerConfig, BrokerUnavailable
 from services.broker.libs import ensure_kafka_libs, file_lock
 from services.broker.readiness import wait_for_metadata, wait_until_ready
 
-JVM_PERFORMANCE_OPTS = (
-    "-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 "
-    "-XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true"
-)
 FORMAT_HEAP = "-Xmx256m"
 LOG_TAIL_LINES = 40
 POLL_S = 0.2
@@ -297,7 +293,7 @@ def _launch(
     paths: BrokerPaths, config: BrokerConfig, java: str, libs_dir: Path
 ) -> subprocess.Popen[bytes]:
     command = [
-        java, *shlex.split(config.heap), *shlex.split(JVM_PERFORMANCE_OPTS),
+        java, *shlex.split(config.heap), *shlex.split(config.jvm_options),
         *_logging_opts(paths), "-cp", str(libs_dir / "*"),
         "kafka.Kafka", str(paths.server_properties),
     ]  # fmt: skip

@@ -81,6 +81,14 @@ def test_status_reports_the_running_broker(broker_config: BrokerConfig) -> None:
     assert status["kafka_version"] == broker_config.kafka_version
 
 
+def test_the_broker_runs_with_the_configured_jvm_options(broker_config: BrokerConfig) -> None:
+    pid = broker_status(broker_config)["pid"]
+    arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    assert "-XX:TieredStopAtLevel=1" in broker_config.jvm_options.split()
+    for option in [*broker_config.jvm_options.split(), *broker_config.heap.split()]:
+        assert option in arguments
+
+
 def test_second_start_reuses_the_running_broker(broker_config: BrokerConfig) -> None:
     pid_before = broker_status(broker_config)["pid"]
     assert start_broker(broker_config, timeout=10.0) == broker_config.bootstrap

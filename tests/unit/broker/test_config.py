@@ -22,3 +22,11 @@ def test_a_property_without_value_is_refused(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("PARLEY_KAFKA_PROPERTIES", "num.io.threads")
     with pytest.raises(BrokerUnavailable, match="not key=value"):
         BrokerConfig.from_env()
+
+
+def test_jvm_options_default_to_c1_only_and_can_be_replaced(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PARLEY_KAFKA_JVM_OPTS", raising=False)
+    assert "-XX:TieredStopAtLevel=1" in BrokerConfig.from_env().jvm_options.split()
+    monkeypatch.setenv("PARLEY_KAFKA_JVM_OPTS", "-server -XX:+UseParallelGC")
+    assert BrokerConfig.from_env().jvm_options == "-server -XX:+UseParallelGC"
