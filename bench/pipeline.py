@@ -61,6 +61,7 @@ from services.extractor import EXTRACTOR_VERSION
 WARMUP = 1000
 MILLION = 1_000_000
 BROKER_CPU = "broker (Kafka)"
+WORKER_KINDS = ("extractor", "aggregator")
 
 
 @dataclass
@@ -344,6 +345,17 @@ def _profile_seconds(args: argparse.Namespace, extracted: harness.Extracted) -> 
     return max(2.0, 0.8 * len(extracted.articles) / extracted.per_second) if args.profile else 0
 
 
+def _busiest_worker_row(b: Backfill, extractor_rate: float) -> list[tuple[str, str, str]]:
+    """The ceiling one worker process sets: a Python worker uses one core at most."""
+    workers = {name: cpu for name, cpu in b.cpu.items() if name.split(":")[0] in WORKER_KINDS}
+    if not workers:
+        return []
+    name = max(workers, key=lambda worker: workers[worker])
+    rate = b.articles / max(workers[name], 1e-9)
+    return [(f"    ceiling: one core / CPU of {name.split(':')[0]}", f"{rate:,.0f} articles/s",
+             f"{rate / extractor_rate:.2f} of (a)")]
+
+
 def report(results: Results) -> str:
     e, b, lat = results.extracted, results.backfill, results.latency
     rows = [
@@ -366,6 +378,7 @@ def report(results: Results) -> str:
              ("    ceiling: all cores / CPU per article" if broker_known else
               "    ceiling, broker's CPU unknown (not run here)", f"{ceiling:,.0f} articles/s",
               f"{ceiling / e.per_second:.2f} of (a)")]
+    rows += _busiest_worker_row(b, e.per_second)
     if lat is not None:
         ms = lat.milliseconds
         rows += [
