@@ -1,11 +1,17 @@
 """Kafka wiring of the aggregator: Faust agents and changelog-backed tables.
 
 Flow (each arrow a topic, so each step is partitioned by what it needs):
-  events (keyed by bucket) --> canonicalize --> events.canonical
-                                    \\--(re-keyed by actor)--> actor tables
+  events (keyed by bucket) --> canonicalize --> canonical_events (its changelog is
+                                    \\              events.canonical)
+                                     \\--(re-keyed by actor)--> actor tables
   tallies --(re-keyed by actor)--> actor tables
 An event keyed otherwise goes through the repartition topic ``events-by-bucket``
 first; the two topics are co-partitioned, so either can write a bucket.
+
+``events.canonical`` is both the topic downstream consumers read and the
+changelog of ``canonical_events``: a canonical event is written once, in the
+partition of its bucket, and no agent reads it back. A lookup by canonical id
+therefore asks every worker that owns a partition of it (``views.py``).
 
 Faust writes a table row to the changelog partition of the message being
 processed (a batch names it per partition: ``faust_app.writing_for``). The actor
@@ -74,16 +80,16 @@ class RowBuffer:
 
     def __init__(self, table: Any) -> None:
         self.table = table
-        self.rows: dict[str, Any] = {}
+        self.rows: dict[Any, Any] = {}
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str | bytes, default: Any = None) -> Any:
         value = self.rows[key] if key in self.rows else self.table.get(key)
         return default if value is None else value
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str | bytes, value: Any) -> None:
         self.rows[key] = value
 
-    def __delitem__(self, key: str) -> None:
+    def __delitem__(self, key: str | bytes) -> None:
         self.rows[key] = None
 
     def flush(self) -> None:
@@ -106,13 +112,23 @@ def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> fau
                      help=help_text)
 
 
+def _canonical_table(app: faust.App, settings: Settings) -> faust.Table:
+    # Keys are bytes (Faust's raw serializer): consumers of events.canonical read the
+    # canonical id as it is, not as a JSON string.
+    topic = app.topic(settings.topic_canonical, key_type=bytes, key_serializer="raw",
+                      partitions=settings.partitions)
+    return app.Table("canonical_events", default=None, partitions=settings.partitions,
+                     key_type=bytes, changelog_topic=topic,
+                     help="canonical id -> canonical event, or the tombstone that retired it")
+
+
 def build_tables(app: faust.App, settings: Settings) -> AggregatorTables:
     def table(name: str, help_text: str) -> faust.Table:
         return _table(app, name, settings, help_text)
 
     return AggregatorTables(
         buckets=table("buckets", "type|parties|year -> mentions, retired and published"),
-        canonical_events=table("canonical_events", "canonical id -> canonical event"),
+        canonical_events=_canonical_table(app, settings),
         actor_events=table("actor_events", "actor|month|canonical id -> summary"),
         tallies=table("tallies", "actor -> {tally id: reported tally}"),
     )
@@ -155,14 +171,14 @@ def topics_to_create(settings: Settings) -> dict[str, dict[str, str]]:
     app_id = f"{settings.app_prefix}-aggregator"
     big = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
     changelogs = {f"{app_id}-{name}-changelog": {"cleanup.policy": "compact", **big}
-                  for name in TABLE_NAMES}
+                  for name in TABLE_NAMES if name != "canonical_events"}
     return {**{key: dict(big) for key in internal_topics(settings).values()}, **changelogs}
 
 
 def _topics(settings: Settings) -> dict[str, str]:
     """Topic names by role."""
     return {"events": settings.topic_events, "tallies": settings.topic_tallies,
-            "deadletter": settings.topic_deadletter, "canonical": settings.topic_canonical,
+            "deadletter": settings.topic_deadletter,
             **internal_topics(settings)}
 
 
@@ -229,19 +245,11 @@ def _letter(message: Any, exc: Exception) -> bytes:
 
 
 def _canonicalize_agents(app: faust.App, settings: Settings, tables: AggregatorTables) -> None:
-    def store_canonical(buffered: BufferedTables, message: Any) -> Outgoing:
-        record = decode_object(message.value)
-        schemas.validate("canonical_event", record)
-        store_canonical_record(buffered, record)
-        return []
-
     _batch_agent(app, "canonicalize_events", settings.topic_events, settings, tables,
                  canonicalizer("canonicalize_events", rekey=True,
                                partitions=settings.partitions))
     _batch_agent(app, "canonicalize", internal_topics(settings)["by_bucket"], settings, tables,
                  canonicalizer("canonicalize", rekey=False, partitions=settings.partitions))
-    _batch_agent(app, "store_canonical", settings.topic_canonical, settings, tables,
-                 _each("store_canonical", store_canonical))
 
 
 def canonicalizer(name: str, *, rekey: bool, partitions: int) -> BatchHandler:
@@ -263,29 +271,27 @@ def canonicalizer(name: str, *, rekey: bool, partitions: int) -> BatchHandler:
             return []
 
         moved = _each(name, one)(buffered, messages)
+        for role, _, record in outputs:
+            if role == "canonical":
+                store_canonical_record(buffered, record)
         return moved + grouped_outputs(outputs, partitions)
 
     return handle_all
 
 
 def grouped_outputs(outputs: list[buckets_mod.Output], partitions: int) -> Outgoing:
-    """The messages for a batch's outputs: the last version of each canonical event, and
-    the actor operations bound for each partition of ``ops-by-actor``, in their order,
-    many to a message.
+    """The messages for a batch's actor operations: those bound for each partition of
+    ``ops-by-actor``, in their order, many to a message (canonical records are rows).
 
     Actors whose keys share a partition share a worker and a changelog partition,
     so one message carries the operations of all of them; it is keyed by one of
     them, which puts it in that partition.
     """
-    latest: dict[str, dict[str, Any]] = {}
     ops: dict[int, list[dict[str, Any]]] = {}
     for role, key, value in outputs:
-        if role == "canonical":
-            latest.pop(key, None)  # a later version goes after what came in between
-            latest[key] = value
-        else:
+        if role == "actor":
             ops.setdefault(actor_partition(key, partitions), []).append(value)
-    out: Outgoing = [("canonical", key.encode(), encode(record)) for key, record in latest.items()]
+    out: Outgoing = []
     for partition_ops in ops.values():
         out += [("by_actor", chunk[0]["actor"].encode(), encode({"ops": chunk}))
                 for chunk in _chunks(partition_ops, OPS_PER_MESSAGE)]
@@ -366,12 +372,15 @@ def merged_tally(known: dict[str, Any] | None, tally: dict[str, Any]) -> dict[st
 
 
 def store_canonical_record(tables: AggregatorTables, record: dict[str, Any]) -> None:
-    """Keep the latest version of a canonical event; a tombstone removes it."""
-    _store(tables.canonical_events, record["canonical_id"],
-           None if record.get("deleted") else record)
+    """Keep the latest version of a canonical event, or the tombstone that retired it.
+
+    The row's changelog record is the `events.canonical` message downstream
+    consumers read, so a retired id keeps its tombstone (``merged_into``).
+    """
+    _store(tables.canonical_events, record["canonical_id"].encode(), record)
 
 
-def _store(table: Any, key: str, value: Any) -> None:
+def _store(table: Any, key: str | bytes, value: Any) -> None:
     """Write a row only when it changes: every write is a changelog message."""
     current = table.get(key)
     if value == current:

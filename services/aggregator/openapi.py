@@ -59,6 +59,8 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [_param("canonical_id", "24 hex digits",
                                       {"type": "string", "pattern": "^[0-9a-f]{24}$"},
                                       required=True, where="path")],
+                "description": "404 also for an id merged into another event; the body "
+                               "then names it in `merged_into`.",
                 "responses": {"200": _json("the event"), "400": ERROR, "404": ERROR}}},
             "/openapi.json": {"get": {"summary": "This document",
                                       "responses": {"200": _json("OpenAPI")}}},

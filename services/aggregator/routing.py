@@ -44,14 +44,41 @@ def is_self(app: faust.App, url: URL) -> bool:
     return (url.host, url.port) == (mine.host, mine.port)
 
 
+def owners(app: faust.App, table_name: str) -> list[URL]:
+    """The web URLs of the workers that own partitions of ``table_name``.
+
+    For a table whose rows lie in a partition that their key does not give
+    (``canonical_events``: the partition of the event's bucket). Raises
+    KeyUnassigned while a partition has no owner, since the row may be there.
+    """
+    table = app.tables[table_name]
+    topic = table.changelog_topic.get_topic_name()
+    partitions = table.partitions or app.conf.topic_partitions
+    urls: list[URL] = []
+    covered: set[int] = set()
+    for host, topics in app.router.table_metadata(table_name).items():
+        owned = set(topics.get(topic, ()))
+        if owned:
+            urls.append(URL(host))
+            covered |= owned
+    if len(covered) < partitions:
+        raise KeyUnassigned(f"{partitions - len(covered)} partitions of {topic} have no owner yet")
+    return urls
+
+
+async def ask(app: faust.App, request: Request, url: URL) -> tuple[int, str, str]:
+    """(status, body, content type) of the worker at ``url`` asked the same question."""
+    target = request.url.with_host(url.host or "127.0.0.1").with_port(url.port)
+    async with app.http_client.get(target, headers={ROUTED_HEADER: "1"},
+                                   timeout=FORWARD_TIMEOUT) as response:
+        return response.status, await response.text(), response.content_type
+
+
 async def forward(app: faust.App, view: View, request: Request, url: URL) -> Response:
     """Ask the owning worker the same question and relay its answer."""
-    target = request.url.with_host(url.host or "127.0.0.1").with_port(url.port)
     try:
-        async with app.http_client.get(target, headers={ROUTED_HEADER: "1"},
-                                       timeout=FORWARD_TIMEOUT) as response:
-            return view.text(await response.text(), content_type=response.content_type,
-                             status=response.status)
+        status, body, content_type = await ask(app, request, url)
     except (aiohttp.ClientError, TimeoutError) as exc:
         return view.json({"error": f"the worker owning this key ({url}) did not answer: "
                                    f"{type(exc).__name__}; retry shortly"}, status=503)
+    return view.text(body, content_type=content_type, status=status)

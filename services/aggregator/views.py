@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import faust
 from faust.web import Request, Response, View
 
@@ -18,13 +19,16 @@ from services.aggregator.openapi import openapi_document
 from services.aggregator.routing import (
     ROUTED_HEADER,
     KeyUnassigned,
+    ask,
     forward,
     is_self,
     owner_of,
+    owners,
 )
 
 STATIC = Path(__file__).parent / "static"
 ROUTING_TABLE = "actor_events"
+MERGED = "merged_into"
 
 
 def register_views(app: faust.App, tables: Any) -> None:
@@ -97,13 +101,33 @@ def register_views(app: faust.App, tables: Any) -> None:
         async def get(self, request: Request, canonical_id: str) -> Response:
             if not queries.is_canonical_id(canonical_id):
                 return self.json({"error": "a canonical id is 24 hex digits"}, status=400)
-            def answer() -> tuple[dict[str, Any], int]:
-                record = tables.canonical_events.get(canonical_id)
-                if record is None:
-                    return {"error": f"no canonical event {canonical_id}"}, 404
-                return record, 200
+            if not is_ready(app):
+                return _unavailable(self, "this worker is still rebuilding its tables")
+            record = tables.canonical_events.get(canonical_id.encode())
+            if record is None and not request.headers.get(ROUTED_HEADER):
+                return await _ask_the_other_owners(self, request, canonical_id)
+            body, status = canonical_answer(canonical_id, record)
+            return self.json(body, status=status)
 
-            return await routed(self, request, "canonical_events", canonical_id, answer)
+    async def _ask_the_other_owners(view: View, request: Request, canonical_id: str) -> Response:
+        # A canonical event lies in its bucket's partition, which its id does not tell.
+        try:
+            urls = [url for url in owners(app, "canonical_events") if not is_self(app, url)]
+        except KeyUnassigned as exc:
+            return _unavailable(view, f"{exc}")
+        unanswered = []
+        for url in urls:
+            try:
+                status, body, content_type = await ask(app, request, url)
+            except (aiohttp.ClientError, TimeoutError):
+                unanswered.append(str(url))
+                continue
+            if status != 404 or MERGED in body:
+                return view.text(body, content_type=content_type, status=status)
+        if unanswered:
+            return _unavailable(view, f"workers did not answer: {', '.join(unanswered)}")
+        body, status = canonical_answer(canonical_id, None)
+        return view.json(body, status=status)
 
     @app.page("/openapi.json")
     class OpenApi(View):
@@ -115,6 +139,17 @@ def register_views(app: faust.App, tables: Any) -> None:
         async def get(self, request: Request) -> Response:
             html = (STATIC / "dashboard.html").read_text(encoding="utf-8")
             return self.html(html)
+
+
+def canonical_answer(canonical_id: str,
+                     record: dict[str, Any] | None) -> tuple[dict[str, Any], int]:
+    """(body, status) of a lookup by canonical id: the event, or why there is none."""
+    if record is None:
+        return {"error": f"no canonical event {canonical_id}"}, 404
+    if record.get("deleted"):
+        return {"error": f"canonical event {canonical_id} was merged into another",
+                MERGED: record.get(MERGED)}, 404
+    return record, 200
 
 
 def _unavailable(view: View, why: str) -> Response:

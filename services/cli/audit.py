@@ -67,7 +67,6 @@ async def worker_lag(settings: Settings) -> dict[str, dict[str, tuple[int, int]]
     groups = {
         f"{settings.app_prefix}-extractor": [settings.topic_articles],
         f"{settings.app_prefix}-aggregator": [settings.topic_events, settings.topic_tallies,
-                                              settings.topic_canonical,
                                               *internal_topics(settings).values()],
     }
     return {group: await consumer_lag(settings, group, topics)

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
+from services.aggregator.routing import ROUTED_HEADER
 from services.common.settings import Settings
 from tests.conftest import SHARED_EVAL
 from tests.integration.harness import http_json, run_parley, start_worker, wait_for
@@ -112,9 +113,27 @@ def test_two_workers_answer_like_one(settings: Settings) -> None:
             assert status == 200 and body["rows"], body
             assert http_json(f"{base}/tables/nope?actor=USA")[0] == 404
             assert http_json(f"{base}/tables/calls_per_month?actor=USA&from=x")[0] == 400
+        _each_worker_finds_every_canonical_event([first.base, second.base])
     finally:
         second.stop()
         first.stop()
+
+
+def _each_worker_finds_every_canonical_event(bases: list[str]) -> None:
+    """A canonical event lies with one worker (its bucket's partition); either one finds it."""
+    status, body = http_json(f"{bases[0]}/events?actor=USA&limit=12")
+    ids = [event["canonical_id"] for event in body["events"]]
+    assert status == 200 and len(ids) >= 8, body
+    holders: dict[str, list[str]] = {base: [] for base in bases}
+    for cid in ids:
+        local = [base for base in bases
+                 if http_json(f"{base}/events/{cid}", headers={ROUTED_HEADER: "1"})[0] == 200]
+        assert len(local) == 1, (cid, local)
+        holders[local[0]].append(cid)
+        for base in bases:
+            status, record = http_json(f"{base}/events/{cid}")
+            assert status == 200 and record["canonical_id"] == cid, (base, record)
+    assert all(holders.values()), holders  # both paths taken: answered here and asked of the other
 
 
 def test_hostile_queries_get_clear_errors(settings: Settings) -> None:

@@ -45,27 +45,24 @@ class CountingTable(dict):  # type: ignore[type-arg]
 def _in_batches(events: list[dict[str, Any]], sizes: random.Random) -> LocalAggregator:
     """Canonicalize batch by batch, then apply each ops message, as the agents do."""
     local = LocalAggregator()
-    for name in ("buckets", "actor_events"):
+    for name in ("buckets", "actor_events", "canonical_events"):
         setattr(local.tables, name, CountingTable())
-    buffered = local.tables.buffered()
+    handle = canonicalizer("test", rekey=False, partitions=4)
     messages = []
     i = 0
     while i < len(events):
         size = sizes.randint(1, 5)
-        outputs = []
-        for n, e in enumerate(events[i:i + size]):
-            outputs += canonicalize_event(buffered.buckets, e, f"0:{i + n}")
+        buffered = local.tables.buffered()
+        batch = events[i:i + size]
+        messages += handle(buffered, [_message(e, event_key(e).encode(), i + n)
+                                      for n, e in enumerate(batch)])
         buffered.flush()
-        messages += grouped_outputs(outputs, 4)
         i += size
     actors = local.tables.buffered()
     for role, _, value in messages:
-        if role == "by_actor":
-            for op in decode_object(value)["ops"]:
-                apply_actor_op(actors, op)
-        else:
-            record = decode_object(value)
-            local.tables.canonical_events[record["canonical_id"]] = record
+        assert role == "by_actor"
+        for op in decode_object(value)["ops"]:
+            apply_actor_op(actors, op)
     actors.flush()
     return local
 
@@ -79,6 +76,7 @@ def test_batches_in_any_order_give_the_one_by_one_tables() -> None:
             reference.add_event(e)
         batched = _in_batches(shuffled, random.Random(seed))
         assert batched.tables.actor_events == reference.tables.actor_events, seed
+        assert batched.tables.canonical_events == reference.tables.canonical_events, seed
         assert batched.tables.actor_months == reference.tables.actor_months, seed
         for actor in ("CHN", "FRA", "Olaf Scholz"):
             assert batched.rows("events_per_month", actor) == \
@@ -144,11 +142,27 @@ def test_ops_go_to_their_actors_partition_many_actors_to_a_message() -> None:
         assert sent == [op["n"] for op in ops if op["actor"] == actor]
 
 
-def test_only_the_last_version_of_a_canonical_event_is_sent() -> None:
-    outputs = [("canonical", "c1", {"v": 1}), ("canonical", "c2", {"v": 1}),
-               ("canonical", "c1", {"v": 2})]
-    sent = [(key, decode_object(value)) for _, key, value in grouped_outputs(outputs, 4)]
-    assert sent == [(b"c2", {"v": 1}), (b"c1", {"v": 2})]
+def test_a_batch_writes_each_canonical_event_once_and_keeps_tombstones() -> None:
+    merging = [event("m1", "meeting", "2023-05", "month", SCHOLZ, XI),
+               event("m2", "meeting", "2023-05-09", "day", SCHOLZ, XI),
+               event("m3", "meeting", "2023-05-09", "day", SCHOLZ, XI)]
+    reference = LocalAggregator()
+    for e in merging:
+        reference.add_event(e)
+    batched = _in_batches(merging, random.Random(0))
+    whole = LocalAggregator()
+    whole.tables.canonical_events = CountingTable()
+    canonicalizer("test", rekey=False, partitions=4)(
+        buffered := whole.tables.buffered(),
+        [_message(e, event_key(e).encode(), n) for n, e in enumerate(merging)])
+    buffered.flush()
+    rows = whole.tables.canonical_events
+    assert rows == reference.tables.canonical_events == batched.tables.canonical_events
+    assert rows.writes == len(rows) == 2  # one batch: each id written once, at its last state
+    [tombstone] = [r for r in rows.values() if r.get("deleted")]
+    [record] = [r for r in rows.values() if not r.get("deleted")]
+    assert tombstone["merged_into"] == record["canonical_id"] != tombstone["canonical_id"]
+    assert record["date"] == "2023-05-09"
 
 
 def _message(value: dict[str, Any], key: bytes, offset: int) -> Any:
@@ -167,7 +181,8 @@ def test_events_keyed_by_their_bucket_are_counted_where_they_arrive() -> None:
     moved = [(role, key) for role, key, _ in out if role == "by_bucket"]
     assert moved == [("by_bucket", event_key(EVENTS[3]).encode())]
     assert list(local.tables.buckets) == [event_key(EVENTS[0])]
-    assert {role for role, _, _ in out} == {"by_bucket", "canonical", "by_actor"}
+    assert {role for role, _, _ in out} == {"by_bucket", "by_actor"}
+    assert list(local.tables.canonical_events)  # the keyed event's records, as rows
 
 
 def test_a_bad_event_is_dead_lettered_and_the_batch_goes_on() -> None:
@@ -176,7 +191,7 @@ def test_a_bad_event_is_dead_lettered_and_the_batch_goes_on() -> None:
     good = _message(EVENTS[0], event_key(EVENTS[0]).encode(), 2)
     handle = canonicalizer("test", rekey=True, partitions=4)
     roles = [role for role, _, _ in handle(tables, [broken, good])]
-    assert roles[0] == "deadletter" and "canonical" in roles
+    assert roles[0] == "deadletter" and "by_actor" in roles
 
 
 def test_the_month_index_rebuilt_from_row_keys_equals_the_one_kept_by_writes() -> None:
