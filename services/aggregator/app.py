@@ -40,7 +40,7 @@ from services.aggregator.routing import partition_for
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
 from services.common.faust_app import make_app, process_in_batches, raw_topic, writing_for
-from services.common.kafka import MAX_MESSAGE_BYTES
+from services.common.kafka import MAX_MESSAGE_BYTES, consumer_lag, topic_configs
 from services.common.messages import deadletter_message
 from services.common.settings import Settings
 
@@ -114,9 +114,13 @@ def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> fau
 
 def _canonical_table(app: faust.App, settings: Settings) -> faust.Table:
     # Keys are bytes (Faust's raw serializer): consumers of events.canonical read the
-    # canonical id as it is, not as a JSON string.
+    # canonical id as it is, not as a JSON string. The other options are those Faust
+    # gives its own changelogs: without acks=False, recovery would track every offset
+    # that compaction removed as a gap (an interval tree merged at each one).
     topic = app.topic(settings.topic_canonical, key_type=bytes, key_serializer="raw",
-                      partitions=settings.partitions)
+                      partitions=settings.partitions, acks=False, internal=True,
+                      compacting=True, allow_empty=True, maxsize=131_072,
+                      config=topic_configs(settings)[settings.topic_canonical])
     return app.Table("canonical_events", default=None, partitions=settings.partitions,
                      key_type=bytes, changelog_topic=topic,
                      help="canonical id -> canonical event, or the tombstone that retired it")
@@ -173,6 +177,23 @@ def topics_to_create(settings: Settings) -> dict[str, dict[str, str]]:
     changelogs = {f"{app_id}-{name}-changelog": {"cleanup.policy": "compact", **big}
                   for name in TABLE_NAMES if name != "canonical_events"}
     return {**{key: dict(big) for key in internal_topics(settings).values()}, **changelogs}
+
+
+async def refuse_an_earlier_canonical_layout(settings: Settings) -> None:
+    """Exit when this group's tables were built by a version that read events.canonical back.
+
+    That version kept each canonical event in the partition of its id; this one
+    keeps it in its bucket's. Recovering both would hold one id in two
+    partitions. Only that version committed offsets of events.canonical.
+    """
+    group = f"{settings.app_prefix}-aggregator"
+    committed, _ = (await consumer_lag(settings, group, [settings.topic_canonical])).get(
+        settings.topic_canonical, (0, 0))
+    if committed:
+        raise SystemExit(
+            f"{settings.topic_canonical} was read by an earlier aggregator of {group} (it holds "
+            "canonical events in their id's partition, not their bucket's): rebuild the tables "
+            "from `events` under a new PARLEY_APP_ID and a new PARLEY_TOPIC_CANONICAL")
 
 
 def _topics(settings: Settings) -> dict[str, str]:

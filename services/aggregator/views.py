@@ -7,6 +7,7 @@ that does not own it, or has not finished rebuilding its tables, answers 503.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -115,19 +116,22 @@ def register_views(app: faust.App, tables: Any) -> None:
             urls = [url for url in owners(app, "canonical_events") if not is_self(app, url)]
         except KeyUnassigned as exc:
             return _unavailable(view, f"{exc}")
-        unanswered = []
-        for url in urls:
-            try:
-                status, body, content_type = await ask(app, request, url)
-            except (aiohttp.ClientError, TimeoutError):
-                unanswered.append(str(url))
-                continue
-            if status != 404 or MERGED in body:
-                return view.text(body, content_type=content_type, status=status)
-        if unanswered:
-            return _unavailable(view, f"workers did not answer: {', '.join(unanswered)}")
+        answers = await asyncio.gather(*(_ask_or_none(request, url) for url in urls))
+        for answer in answers:  # the event, or the id it was merged into, wins
+            if answer is not None and (answer[0] == 200 or MERGED in answer[1]):
+                return view.text(answer[1], content_type=answer[2], status=answer[0])
+        unsure = [str(url) for url, answer in zip(urls, answers, strict=True)
+                  if answer is None or answer[0] != 404]
+        if unsure:
+            return _unavailable(view, f"workers could not answer: {', '.join(unsure)}")
         body, status = canonical_answer(canonical_id, None)
         return view.json(body, status=status)
+
+    async def _ask_or_none(request: Request, url: Any) -> tuple[int, str, str] | None:
+        try:
+            return await ask(app, request, url)
+        except (aiohttp.ClientError, TimeoutError):
+            return None
 
     @app.page("/openapi.json")
     class OpenApi(View):

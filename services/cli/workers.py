@@ -47,6 +47,10 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
     # auto-create them with defaults.
     _use_event_loop(settings.event_loop)
     asyncio.run(ensure_topics(settings, extra=_internal_topics(settings, service)))
+    if service == "aggregator":
+        from services.aggregator.app import refuse_an_earlier_canonical_layout
+
+        asyncio.run(refuse_an_earlier_canonical_layout(settings))
     app = build_app(settings, service, web_port)
     worker = _Worker(app, loglevel=loglevel or settings.log_level, quiet=True,
                      redirect_stdouts=False)

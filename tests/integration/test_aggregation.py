@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.aggregator.routing import ROUTED_HEADER
+from services.common.kafka import ensure_topics, start_producer
 from services.common.settings import Settings
 from tests.conftest import SHARED_EVAL
 from tests.integration.harness import http_json, run_parley, start_worker, wait_for
@@ -161,3 +164,30 @@ def test_hostile_queries_get_clear_errors(settings: Settings) -> None:
         assert status == 405
     finally:
         aggregator.stop()
+
+
+def test_tables_of_the_earlier_canonical_layout_are_refused(settings: Settings) -> None:
+    asyncio.run(_commit_as_an_earlier_aggregator(settings))
+    result = run_parley(settings, "worker", "aggregator", "--web-port", "0", timeout=90)
+    assert result.returncode != 0
+    assert b"rebuild the tables" in result.stderr and b"PARLEY_TOPIC_CANONICAL" in result.stderr
+
+
+async def _commit_as_an_earlier_aggregator(settings: Settings) -> None:
+    """What an aggregator that read events.canonical back left: a committed offset there."""
+    await ensure_topics(settings)
+    producer = await start_producer(settings)
+    try:
+        await producer.send_and_wait(settings.topic_canonical, b"{}", key=b"c", partition=0)
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap,
+                                group_id=f"{settings.app_prefix}-aggregator",
+                                enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partition = TopicPartition(settings.topic_canonical, 0)
+        consumer.assign([partition])
+        await consumer.commit({partition: 1})
+    finally:
+        await consumer.stop()

@@ -17,6 +17,7 @@ from services.aggregator.app import (
 from services.aggregator.index import MonthIndex
 from services.aggregator.local import LocalAggregator
 from services.aggregator.routing import partition_for
+from services.common import schemas
 from services.common.codec import decode_object, encode
 from services.common.messages import event_key
 from tests.unit.aggregator.events import MACRON, SAMPLE_EVENTS, SCHOLZ, XI, event
@@ -77,6 +78,8 @@ def test_batches_in_any_order_give_the_one_by_one_tables() -> None:
         batched = _in_batches(shuffled, random.Random(seed))
         assert batched.tables.actor_events == reference.tables.actor_events, seed
         assert batched.tables.canonical_events == reference.tables.canonical_events, seed
+        for record in batched.tables.canonical_events.values():  # what events.canonical gets
+            schemas.validate("canonical_event", record)
         assert batched.tables.actor_months == reference.tables.actor_months, seed
         for actor in ("CHN", "FRA", "Olaf Scholz"):
             assert batched.rows("events_per_month", actor) == \
