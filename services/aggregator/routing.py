@@ -66,19 +66,23 @@ def owners(app: faust.App, table_name: str) -> list[URL]:
     return urls
 
 
-async def ask(app: faust.App, request: Request, url: URL) -> tuple[int, str, str]:
-    """(status, body, content type) of the worker at ``url`` asked the same question."""
+async def ask(app: faust.App, request: Request, url: URL) -> tuple[int, str, str] | None:
+    """(status, body, content type) of the worker at ``url`` asked the same question;
+    None when it did not answer."""
     target = request.url.with_host(url.host or "127.0.0.1").with_port(url.port)
-    async with app.http_client.get(target, headers={ROUTED_HEADER: "1"},
-                                   timeout=FORWARD_TIMEOUT) as response:
-        return response.status, await response.text(), response.content_type
+    try:
+        async with app.http_client.get(target, headers={ROUTED_HEADER: "1"},
+                                       timeout=FORWARD_TIMEOUT) as response:
+            return response.status, await response.text(), response.content_type
+    except (aiohttp.ClientError, TimeoutError):
+        return None
 
 
 async def forward(app: faust.App, view: View, request: Request, url: URL) -> Response:
     """Ask the owning worker the same question and relay its answer."""
-    try:
-        status, body, content_type = await ask(app, request, url)
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        return view.json({"error": f"the worker owning this key ({url}) did not answer: "
-                                   f"{type(exc).__name__}; retry shortly"}, status=503)
+    answer = await ask(app, request, url)
+    if answer is None:
+        return view.json({"error": f"the worker owning this key ({url}) did not answer; "
+                                   "retry shortly"}, status=503)
+    status, body, content_type = answer
     return view.text(body, content_type=content_type, status=status)

@@ -11,7 +11,6 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import faust
 from faust.web import Request, Response, View
 
@@ -116,7 +115,7 @@ def register_views(app: faust.App, tables: Any) -> None:
             urls = [url for url in owners(app, "canonical_events") if not is_self(app, url)]
         except KeyUnassigned as exc:
             return _unavailable(view, f"{exc}")
-        answers = await asyncio.gather(*(_ask_or_none(request, url) for url in urls))
+        answers = await asyncio.gather(*(ask(app, request, url) for url in urls))
         for answer in answers:  # the event, or the id it was merged into, wins
             if answer is not None and (answer[0] == 200 or MERGED in answer[1]):
                 return view.text(answer[1], content_type=answer[2], status=answer[0])
@@ -126,12 +125,6 @@ def register_views(app: faust.App, tables: Any) -> None:
             return _unavailable(view, f"workers could not answer: {', '.join(unsure)}")
         body, status = canonical_answer(canonical_id, None)
         return view.json(body, status=status)
-
-    async def _ask_or_none(request: Request, url: Any) -> tuple[int, str, str] | None:
-        try:
-            return await ask(app, request, url)
-        except (aiohttp.ClientError, TimeoutError):
-            return None
 
     @app.page("/openapi.json")
     class OpenApi(View):
