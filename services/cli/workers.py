@@ -11,6 +11,7 @@ from pathlib import Path
 
 import faust
 
+from services.common import heap
 from services.common.settings import Settings
 
 
@@ -57,6 +58,8 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
     # Faust warns whenever more than 100 table writes wait to be produced: that is its
     # backpressure doing its job under load, not a fault worth a line per batch.
     logging.getLogger("faust.transport.producer").setLevel(logging.ERROR)
+    # Full collections would otherwise scan these long-lived objects again and again.
+    heap.freeze_startup_heap()
     worker.execute_from_commandline()
     return 0
 

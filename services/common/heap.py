@@ -15,6 +15,11 @@ inside a reference cycle is never collected. Other agents' batches, fetches
 and sends are in flight at that moment; one that fails later leaves a cycle
 (future, exception, traceback, frame) behind. ``rocksdb://`` keeps the rows
 out of the heap instead, and needs none of this.
+
+What a worker holds when it starts (modules, the extractor's reference data,
+the app) lives as long as the process, and nothing is in flight yet to leave a
+cycle behind: ``freeze_startup_heap`` freezes it in every worker, whatever
+``PARLEY_GC_FREEZE_S`` says.
 """
 
 from __future__ import annotations
@@ -46,6 +51,13 @@ class HeapFreezer:
         self.last = self.clock()
         log.info("heap frozen in %.0f ms: %d objects out of the collector's scans",
                  1000 * (time.perf_counter() - began), gc.get_freeze_count())
+
+
+def freeze_startup_heap() -> int:
+    """Collect, then freeze what a worker holds before it consumes; the objects frozen."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 _FREEZERS: dict[float, HeapFreezer] = {}

@@ -118,6 +118,9 @@ def _handle_message(message: Any, settings: Settings) -> list[Outgoing]:
 def build_extractor_app(settings: Settings) -> faust.App:
     """The extractor worker: one agent, `articles` in, events/tallies/dead letters out."""
     app = make_app("extractor", settings, web_port=settings.extractor_web_port)
+    # The reference data loads now, not in the first batch, and lives as long as the
+    # worker (the worker freezes it out of the collector's scans before it starts).
+    extract("Parley loads its reference data.", None)
     topics = {"events": settings.topic_events, "tallies": settings.topic_tallies,
               "deadletter": settings.topic_deadletter, "processed": settings.topic_processed}
 

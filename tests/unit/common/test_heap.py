@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.common.heap import HeapFreezer
+from services.common.heap import HeapFreezer, freeze_startup_heap
 from services.common.settings import Settings
 
 
@@ -54,6 +54,17 @@ def test_garbage_of_the_interval_is_collected_not_frozen() -> None:
     clock.now = 31.0
     freezer.between_batches()
     assert gone() is None
+
+
+def test_the_startup_heap_is_frozen_and_its_garbage_collected() -> None:
+    held = [{"actor": str(i)} for i in range(100)]
+    first, second = Node(), Node()
+    first.other, second.other = second, first
+    gone = weakref.ref(first)
+    del first, second
+    assert freeze_startup_heap() >= len(held)
+    assert gone() is None
+    assert not any(o is held[0] for o in gc.get_objects())
 
 
 def test_zero_never_freezes() -> None:
