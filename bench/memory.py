@@ -101,7 +101,7 @@ def measure_dicts(events: list[dict[str, Any]]) -> DictMemory:
     gc.collect()
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    return DictMemory(len(events), len(aggregator.tables.canonical_events), after - before,
+    return DictMemory(len(events), aggregator.live_canonical_events(), after - before,
                       seconds)
 
 

@@ -398,7 +398,7 @@ def store_canonical_record(tables: AggregatorTables, record: dict[str, Any]) -> 
     The row's changelog record is the `events.canonical` message downstream
     consumers read, so a retired id keeps its tombstone (``merged_into``).
     """
-    _store(tables.canonical_events, record["canonical_id"].encode(), record)
+    _store(tables.canonical_events, canonical.row_key(record["canonical_id"]), record)
 
 
 def _store(table: Any, key: str | bytes, value: Any) -> None:

@@ -120,6 +120,12 @@ def _attach(coarse: dict[str, list[str]], finer: list[dict[str, list[str]]],
     return left
 
 
+def row_key(canonical_id: str) -> bytes:
+    """The key of a canonical event's table row: raw bytes, as its `events.canonical`
+    message has."""
+    return canonical_id.encode()
+
+
 def canonical_events(bucket: str, mentions: dict[str, Mention]) -> dict[str, Record]:
     """The canonical events of one bucket, keyed by canonical id."""
     return records_of(bucket, mentions, grouped(bucket, mentions))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.aggregator import queries
+from services.aggregator import canonical, queries
 from services.aggregator.app import (
     AggregatorTables,
     apply_actor_op,
@@ -41,7 +41,13 @@ class LocalAggregator:
             apply_actor_op(self.tables, {"op": "tally", "actor": actor, "tally": tally})
 
     def get(self, table: str, key: str) -> Any:
+        if table == "canonical_events":
+            return self.tables.canonical_events.get(canonical.row_key(key))
         return self.tables.by_name()[table].get(key)
+
+    def live_canonical_events(self) -> int:
+        """Canonical events held, not counting the tombstones of merged ids."""
+        return sum(not row.get("deleted") for row in self.tables.canonical_events.values())
 
     def rows(self, table: str, actor: str) -> list[dict[str, Any]]:
         return queries.TABLE_QUERIES[table][0](self.get, queries.Query(actor))

@@ -14,7 +14,7 @@ from typing import Any
 import faust
 from faust.web import Request, Response, View
 
-from services.aggregator import queries
+from services.aggregator import canonical, queries
 from services.aggregator.openapi import openapi_document
 from services.aggregator.routing import (
     ROUTED_HEADER,
@@ -103,7 +103,7 @@ def register_views(app: faust.App, tables: Any) -> None:
                 return self.json({"error": "a canonical id is 24 hex digits"}, status=400)
             if not is_ready(app):
                 return _unavailable(self, "this worker is still rebuilding its tables")
-            record = tables.canonical_events.get(canonical_id.encode())
+            record = tables.canonical_events.get(canonical.row_key(canonical_id))
             if record is None and not request.headers.get(ROUTED_HEADER):
                 return await _ask_the_other_owners(self, request, canonical_id)
             body, status = canonical_answer(canonical_id, record)

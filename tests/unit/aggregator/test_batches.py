@@ -231,3 +231,14 @@ def test_keys_of_another_format_are_not_indexed() -> None:
     skipped = index.rebuild(["CHN|2021-12|c1", "CHN|2021-12", "A|B|2024-05", "x"])
     assert skipped == 3  # the old actor|month rows, and junk
     assert index.as_dict() == {"CHN": ["2021-12"]}
+
+
+def test_the_local_aggregator_looks_canonical_events_up_by_id_and_counts_live_ones() -> None:
+    local = LocalAggregator()
+    for e in (event("m1", "meeting", "2023-05", "month", SCHOLZ, XI),
+              event("m2", "meeting", "2023-05-09", "day", SCHOLZ, XI)):
+        local.add_event(e)
+    [tombstone] = [r for r in local.tables.canonical_events.values() if r.get("deleted")]
+    assert local.get("canonical_events", tombstone["canonical_id"]) == tombstone
+    assert local.get("canonical_events", tombstone["merged_into"])["deleted"] is False
+    assert local.live_canonical_events() == 1 == len(local.tables.canonical_events) - 1
