@@ -59,7 +59,7 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
     # backpressure doing its job under load, not a fault worth a line per batch.
     logging.getLogger("faust.transport.producer").setLevel(logging.ERROR)
     # Full collections would otherwise scan these long-lived objects again and again.
-    heap.freeze_startup_heap()
+    heap.collect_and_freeze()
     worker.execute_from_commandline()
     return 0
 

@@ -18,7 +18,7 @@ out of the heap instead, and needs none of this.
 
 What a worker holds when it starts (modules, the extractor's reference data,
 the app) lives as long as the process, and nothing is in flight yet to leave a
-cycle behind: ``freeze_startup_heap`` freezes it in every worker, whatever
+cycle behind: every worker freezes it before it starts, whatever
 ``PARLEY_GC_FREEZE_S`` says.
 """
 
@@ -45,16 +45,15 @@ class HeapFreezer:
         if self.interval <= 0 or self.clock() - self.last < self.interval:
             return
         began = time.perf_counter()
-        gc.collect()  # the garbage made since the last freeze, so none of it is frozen
-        gc.freeze()
+        collect_and_freeze()  # the garbage made since the last freeze is not frozen
         self.freezes += 1
         self.last = self.clock()
         log.info("heap frozen in %.0f ms: %d objects out of the collector's scans",
                  1000 * (time.perf_counter() - began), gc.get_freeze_count())
 
 
-def freeze_startup_heap() -> int:
-    """Collect, then freeze what a worker holds before it consumes; the objects frozen."""
+def collect_and_freeze() -> int:
+    """Collect the garbage, then freeze what is left; the number of objects frozen."""
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()

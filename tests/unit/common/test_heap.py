@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.common.heap import HeapFreezer, freeze_startup_heap
+from services.common.heap import HeapFreezer, collect_and_freeze
 from services.common.settings import Settings
 
 
@@ -56,13 +56,13 @@ def test_garbage_of_the_interval_is_collected_not_frozen() -> None:
     assert gone() is None
 
 
-def test_the_startup_heap_is_frozen_and_its_garbage_collected() -> None:
+def test_a_freeze_keeps_what_is_held_and_collects_the_garbage() -> None:
     held = [{"actor": str(i)} for i in range(100)]
     first, second = Node(), Node()
     first.other, second.other = second, first
     gone = weakref.ref(first)
     del first, second
-    assert freeze_startup_heap() >= len(held)
+    assert collect_and_freeze() >= len(held)
     assert gone() is None
     assert not any(o is held[0] for o in gc.get_objects())
 
