@@ -34,6 +34,7 @@ from services.common.settings import Settings
 from services.extractor import EXTRACTOR_VERSION, extract
 from tests.integration.harness import (
     WorkerProcess,
+    child_processes,
     free_port,
     http_json,
     isolated_settings,
@@ -41,7 +42,8 @@ from tests.integration.harness import (
     wait_for,
 )
 
-__all__ = ["WorkerProcess", "free_port", "http_json", "start_worker", "wait_for"]
+__all__ = ["WorkerProcess", "child_processes", "free_port", "http_json", "start_worker",
+           "wait_for"]
 
 
 # --- broker and settings -------------------------------------------------------------------
@@ -355,6 +357,7 @@ def start_profiler(pid: int, seconds: float, output: Path) -> subprocess.Popen[b
         return None
     return subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(int(seconds)),
                              "--rate", "200", "--format", "raw", "--nonblocking", "--gil",
+                             "--subprocesses",
                              "--output", str(output)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -8,8 +8,9 @@ corrections to Faust that at-least-once needs live in ``faust_fixes``.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -85,22 +86,76 @@ async def process_in_batches(app: faust.App, stream: faust.StreamT, settings: Se
     (``faust_fixes.fail_stop``): its offsets stay uncommitted and a restarted
     worker replays it.
     """
+    async def handled(events: list[EventT]) -> None:
+        await _finish(app, stream, settings, events, lambda: handle(partition_runs(events)))
+
+    await _each_batch(app, stream, settings, handled)
+
+
+async def process_batches_elsewhere(
+        app: faust.App, stream: faust.StreamT, settings: Settings,
+        start: Callable[[list[list[EventT]]], Awaitable[Outgoing]]) -> None:
+    """``process_in_batches`` for work done outside the event loop (another process).
+
+    ``start`` begins a batch's work and returns its result to come. While one
+    batch's messages are sent and acknowledged, the next batch is already being
+    worked on; batches are still sent and acknowledged in their order, and a
+    failed one stops the worker as in ``process_in_batches``.
+    """
+    started: asyncio.Queue[tuple[list[EventT], Awaitable[Outgoing]]] = asyncio.Queue(1)
+
+    async def finish_in_order() -> None:
+        while True:
+            events, work = await started.get()
+            await _finish(app, stream, settings, events, work)
+            started.task_done()
+
+    finisher = asyncio.ensure_future(finish_in_order())
+
+    async def unless_finishing_failed(step: Awaitable[None]) -> None:
+        waiting = asyncio.ensure_future(step)
+        await asyncio.wait({waiting, finisher}, return_when=asyncio.FIRST_COMPLETED)
+        if finisher.done():  # it stopped on a failed batch: no later batch may be acked
+            waiting.cancel()
+            finisher.result()
+            faust_fixes.fail_stop("finishing the batches stopped")
+
+    async def hand_over(events: list[EventT]) -> None:
+        await unless_finishing_failed(started.put((events, start(partition_runs(events)))))
+
+    try:
+        await _each_batch(app, stream, settings, hand_over)
+        await unless_finishing_failed(started.join())  # the stream ended (tests): finish all
+    finally:
+        finisher.cancel()
+
+
+async def _each_batch(app: faust.App, stream: faust.StreamT, settings: Settings,
+                      handle: Callable[[list[EventT]], Awaitable[None]]) -> None:
     try:
         async for events in stream.noack_take(settings.batch_size, settings.batch_ms / 1000):
-            try:
-                await send_all(app, handle(partition_runs(events)))
-            except Exception as exc:  # systemic: per-message errors are handled inside
-                faust_fixes.fail_stop(f"a batch of {len(events)} messages failed", exc)
-            with faust_fixes.acking_handled():
-                for event in events:
-                    await stream.ack(event)
-            heap.process_freezer(settings.gc_freeze_s).between_batches()
+            await handle(events)
     except asyncio.CancelledError:
         if not app.should_stop:  # a restarted agent would go on after unacked messages
             faust_fixes.fail_stop("the batch loop was cancelled while the worker runs")
         raise
     except Exception as exc:
         faust_fixes.fail_stop("the batch loop failed", exc)
+
+
+async def _finish(app: faust.App, stream: faust.StreamT, settings: Settings,
+                  events: list[EventT],
+                  work: Callable[[], Outgoing] | Awaitable[Outgoing]) -> None:
+    """Send a batch's messages (``work`` makes them, or will give them), then acknowledge
+    the batch; stop the worker if it failed."""
+    try:
+        await send_all(app, await work if inspect.isawaitable(work) else work())
+    except Exception as exc:  # systemic: per-message errors are handled inside
+        faust_fixes.fail_stop(f"a batch of {len(events)} messages failed", exc)
+    with faust_fixes.acking_handled():
+        for event in events:
+            await stream.ack(event)
+    heap.process_freezer(settings.gc_freeze_s).between_batches()
 
 
 def partition_runs(events: Sequence[EventT]) -> list[list[EventT]]:

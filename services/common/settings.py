@@ -74,6 +74,10 @@ class Settings:
     max_request_bytes: int = field(
         default=20_000_000, metadata={"env": "PARLEY_MAX_REQUEST_BYTES",
                                       "doc": "Largest HTTP ingest body, in bytes"})
+    extract_processes: int = field(
+        default=1, metadata={"env": "PARLEY_EXTRACT_PROCESSES",
+                             "doc": "Child processes an extractor worker extracts in, beside "
+                                    "its Kafka work (0: in the worker's own process)"})
     store: str = field(
         default="memory://", metadata={"env": "PARLEY_STORE",
                                        "doc": "Faust table store: memory:// or rocksdb://"})

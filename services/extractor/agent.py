@@ -1,137 +1,52 @@
 """Kafka wiring of the extractor: a Faust agent from `articles` to `events`/`tallies`.
 
-``handle_article`` turns one raw `articles` message into the messages to
-publish (events, tallies, a receipt, or a dead letter): pure, so it is tested
-without a broker. The agent around it only moves bytes.
+What a batch of `articles` messages gives (events, tallies, receipts, dead
+letters) is worked out by ``handling.handle_articles``, pure and tested without
+a broker, in the worker's extraction processes (``processes.py``). The agent
+around it only moves bytes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import asyncio
+from collections.abc import Awaitable
 from typing import Any
 
 import faust
 
-from services.common import schemas
-from services.common.codec import DecodeError, decode_object, encode
-from services.common.faust_app import make_app, process_in_batches, raw_topic
-from services.common.messages import (
-    deadletter_message,
-    event_key,
-    event_message,
-    receipt_message,
-    tally_message,
-)
+from services.common.faust_app import make_app, process_batches_elsewhere, raw_topic
 from services.common.settings import Settings
-from services.extractor import EXTRACTOR_VERSION, extract
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message to publish: which topic (by role), its key and its value."""
-
-    role: str  # "events" | "tallies" | "deadletter" | "processed"
-    key: bytes | None
-    value: bytes
-
-
-@dataclass(frozen=True)
-class SourcePosition:
-    key: bytes | None = None
-    topic: str | None = None
-    partition: int | None = None
-    offset: int | None = None
-
-
-def handle_article(payload: bytes | None, position: SourcePosition,
-                   max_article_bytes: int) -> list[Outgoing]:
-    """The messages that one `articles` message gives, never raising for bad input."""
-    article_id = position.key.decode("utf-8", "replace") if position.key else None
-    try:
-        article = decode_object(payload)
-        article_id = article.get("id") if isinstance(article.get("id"), str) else article_id
-        schemas.validate("article", article)
-        text = article["text"]
-        if not text.strip():
-            raise ValueError("text is empty (only white space)")
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > max_article_bytes:
-            raise ValueError(f"text of {size} bytes is over the limit of {max_article_bytes}")
-        result = extract(text, _published(article))
-        return _extraction_messages(article, result, position)
-    except (DecodeError, schemas.InvalidMessage, ValueError) as exc:
-        return _failure(payload, position, article_id, str(exc), type(exc).__name__)
-    except Exception as exc:  # an extractor bug must not stop the stream
-        return _failure(payload, position, article_id, f"extractor failed: {exc!r}",
-                        type(exc).__name__)
-
-
-def _published(article: dict[str, Any]) -> date | None:
-    value = article.get("published")
-    return date.fromisoformat(value) if value else None
-
-
-def _extraction_messages(article: dict[str, Any], result: dict[str, Any],
-                         position: SourcePosition) -> list[Outgoing]:
-    out: list[Outgoing] = []
-    for event in result.get("events", []):
-        message = event_message(event, article=article, extractor_version=EXTRACTOR_VERSION)
-        schemas.validate("event", message)
-        out.append(Outgoing("events", event_key(message).encode(), encode(message)))
-    for tally in result.get("tallies", []):
-        message = tally_message(tally, article=article, extractor_version=EXTRACTOR_VERSION)
-        schemas.validate("tally", message)
-        actor = message["actor"].get("country") or message["actor"].get("org") or "?"
-        out.append(Outgoing("tallies", actor.encode(), encode(message)))
-    receipt = receipt_message(article_id=article["id"], outcome="extracted",
-                              events=len(result.get("events", [])),
-                              tallies=len(result.get("tallies", [])),
-                              extractor_version=EXTRACTOR_VERSION,
-                              source_partition=position.partition,
-                              source_offset=position.offset)
-    out.append(Outgoing("processed", article["id"].encode(), encode(receipt)))
-    return out
-
-
-def _failure(payload: bytes | None, position: SourcePosition, article_id: str | None,
-             reason: str, error_type: str) -> list[Outgoing]:
-    letter = deadletter_message(stage="extract", reason=reason, payload=payload,
-                                error_type=error_type, article_id=article_id, key=position.key,
-                                source_topic=position.topic,
-                                source_partition=position.partition,
-                                source_offset=position.offset)
-    receipt = receipt_message(article_id=article_id, outcome="deadletter", reason=reason,
-                              extractor_version=EXTRACTOR_VERSION,
-                              source_partition=position.partition,
-                              source_offset=position.offset)
-    receipt_key = (article_id or f"{position.partition}:{position.offset}").encode()
-    return [Outgoing("deadletter", position.key, encode(letter)),
-            Outgoing("processed", receipt_key, encode(receipt))]
-
-
-def _handle_message(message: Any, settings: Settings) -> list[Outgoing]:
-    position = SourcePosition(message.key, message.topic, message.partition, message.offset)
-    return handle_article(message.value, position, settings.max_article_bytes)
+from services.extractor import EXTRACTOR_VERSION
+from services.extractor.handling import Article, Message, SourcePosition, load_reference_data
+from services.extractor.processes import ExtractionProcesses
 
 
 def build_extractor_app(settings: Settings) -> faust.App:
     """The extractor worker: one agent, `articles` in, events/tallies/dead letters out."""
     app = make_app("extractor", settings, web_port=settings.extractor_web_port)
-    # The reference data loads now, not in the first batch, and lives as long as the
-    # worker (the worker freezes it out of the collector's scans before it starts).
-    extract("Parley loads its reference data.", None)
+    if not settings.extract_processes:
+        # Loaded now, not in the first batch; it lives as long as the worker, which
+        # freezes it out of the collector's scans before it starts.
+        load_reference_data()
     topics = {"events": settings.topic_events, "tallies": settings.topic_tallies,
               "deadletter": settings.topic_deadletter, "processed": settings.topic_processed}
 
+    async def named(work: Awaitable[list[Message]]) -> list[Message]:
+        return [(topics[role], key, value) for role, key, value in await work]
+
     @app.agent(raw_topic(app, settings.topic_articles), concurrency=1)
     async def extract_articles(stream: faust.StreamT) -> None:
-        def handle_runs(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
-            return [(topics[item.role], item.key, item.value)
-                    for events in runs for event in events
-                    for item in _handle_message(event.message, settings)]
+        extraction = ExtractionProcesses(settings.extract_processes, settings.max_article_bytes)
 
-        await process_in_batches(app, stream, settings, handle_runs)
+        def start(runs: list[list[Any]]) -> Awaitable[list[Message]]:
+            work = extraction.handle([_article(e.message) for run in runs for e in run])
+            return asyncio.ensure_future(named(work))
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, extraction.warm_up)
+            await process_batches_elsewhere(app, stream, settings, start)
+        finally:
+            extraction.close()
 
     @app.page("/health")
     async def health(web: Any, request: Any) -> Any:
@@ -139,3 +54,8 @@ def build_extractor_app(settings: Settings) -> faust.App:
                          "extractor_version": EXTRACTOR_VERSION})
 
     return app
+
+
+def _article(message: Any) -> Article:
+    return message.value, SourcePosition(message.key, message.topic, message.partition,
+                                         message.offset)

@@ -129,6 +129,25 @@ def _healthy(worker: WorkerProcess) -> bool:
     return status == 200 and body.get("ready", True)
 
 
+def child_processes(pid: int) -> list[int]:
+    """The processes ``pid`` started that work for it (an extractor's extraction
+    processes), and theirs; not multiprocessing's resource tracker, which only waits."""
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in (int(c) for c in _read(children).split()):
+            if "resource_tracker" not in _read(Path(f"/proc/{child}/cmdline")):
+                found.append(child)
+            found += child_processes(child)
+    return found
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:  # the process has just ended
+        return ""
+
+
 @contextmanager
 def workers(settings: Settings, *services: str) -> Iterator[list[WorkerProcess]]:
     started: list[WorkerProcess] = []

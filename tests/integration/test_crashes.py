@@ -8,7 +8,9 @@ same extraction and aggregation code on plain dicts, with nothing interrupted.
 
 from __future__ import annotations
 
+import os
 import random
+import signal
 import time
 from datetime import date
 from pathlib import Path
@@ -25,6 +27,7 @@ from services.common.settings import Settings
 from services.extractor import EXTRACTOR_VERSION, extract
 from tests.integration.harness import (
     WorkerProcess,
+    child_processes,
     http_json,
     read_topic,
     run_parley,
@@ -162,3 +165,19 @@ def test_broker_restart_is_ridden_out(settings: Settings, tmp_path: Path,
     assert report["pending"] == 0 and report["extracted"] == 600
     print(f"\nbroker restart: 600 articles, 1 restart survived, {len(expected)} table rows "
           "equal to the reference, lost 0")
+
+
+def test_the_extraction_process_ends_with_its_worker(settings: Settings) -> None:
+    """A worker killed outright (only it, not its process group) cannot shut its
+    extraction process down: that process must notice and end by itself."""
+    worker = start_worker(settings, "extractor")
+    try:
+        [child] = wait_for(lambda: child_processes(worker.process.pid), timeout=60,
+                           what="the extractor's extraction process")
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.wait(timeout=30)
+        wait_for(lambda: not Path(f"/proc/{child}").exists()
+                 or "(Z)" in Path(f"/proc/{child}/stat").read_text()[:80],
+                 timeout=10, what="the extraction process to end")
+    finally:
+        worker.kill()

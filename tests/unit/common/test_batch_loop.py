@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 
 from services.common import faust_app, faust_fixes
-from services.common.faust_app import partition_runs, process_in_batches
+from services.common.faust_app import (
+    partition_runs,
+    process_batches_elsewhere,
+    process_in_batches,
+)
 from services.common.faust_fixes import Deliveries
 from services.common.settings import Settings
 
@@ -196,3 +200,49 @@ def test_rows_written_in_a_batch_know_their_partition() -> None:
     assert store._key_partition == {"CHN|2021-12|c1": 3}  # so a revoke drops it
     faust_fixes._del_with_partition(store, "CHN|2021-12|c1")  # type: ignore[arg-type]
     assert store.data == {} and store._key_partition == {}
+
+
+def _later(runs: list[list[Any]], seconds: float = 0.01, log: list[str] | None = None) -> Any:
+    """A batch's messages to come, as from another process."""
+    async def work() -> list[tuple[str, bytes | None, bytes]]:
+        await asyncio.sleep(seconds)
+        if log is not None:
+            log.append(f"done {runs[0][0].message.offset}")
+        return _echo(runs)
+    return asyncio.ensure_future(work())
+
+
+async def test_work_done_elsewhere_overlaps_and_is_sent_and_acked_in_order(
+        stops: list[str]) -> None:
+    batches = [[_event(0, 0), _event(1, 0)], [_event(0, 1)], [_event(1, 1)]]
+    stream, producer = FakeStream(batches), FakeProducer()
+    app = SimpleNamespace(producer=producer)
+    log: list[str] = []
+
+    def start(runs: list[list[Any]]) -> Any:
+        log.append(f"start {runs[0][0].message.offset} (acked {len(stream.acked)})")
+        return _later(runs, 0.03 if runs[0][0].message.offset == 0 else 0.0, log)
+
+    await process_batches_elsewhere(app, stream, Settings(), start)  # type: ignore[arg-type]
+    assert log[:2] == ["start 0 (acked 0)", "start 1 (acked 0)"]  # the next began at once
+    assert [v for _, _, v in producer.sent] == [b"0:0", b"1:0", b"0:1", b"1:1"]
+    assert stream.acked == batches[0] + batches[1] + batches[2]
+    assert stops == []
+
+
+async def test_work_that_failed_elsewhere_stops_the_worker_unacked(stops: list[str]) -> None:
+    batches = [[_event(0, 0)], [_event(0, 1), _event(0, 2)], [_event(0, 3)]]
+    stream = FakeStream(batches)
+    app = SimpleNamespace(producer=FakeProducer())
+
+    def start(runs: list[list[Any]]) -> Any:
+        if runs[0][0].message.offset == 1:
+            failed = asyncio.get_running_loop().create_future()
+            failed.set_exception(OSError("the extraction process died"))
+            return failed
+        return _later(runs)
+
+    with pytest.raises(Stopped):
+        await process_batches_elsewhere(app, stream, Settings(), start)  # type: ignore[arg-type]
+    assert stream.acked == batches[0]  # the failed batch and what follows stay unacked
+    assert stops == ["a batch of 2 messages failed"]

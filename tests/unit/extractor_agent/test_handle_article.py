@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from services.common import schemas
-from services.extractor.agent import SourcePosition, handle_article
+from services.extractor.handling import SourcePosition, handle_article
 
 POSITION = SourcePosition(key=b"k1", topic="articles", partition=0, offset=7)
 

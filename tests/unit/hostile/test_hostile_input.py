@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from services.common import schemas
 from services.extractor import extract
-from services.extractor.agent import SourcePosition, handle_article
+from services.extractor.handling import SourcePosition, handle_article
 from services.producer.articles import RejectedArticle, build_article, records_from_bytes
 
 LIMIT = 2_000_000

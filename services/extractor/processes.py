@@ -1,0 +1,83 @@
+"""Extraction in child processes, beside the extractor worker's event loop.
+
+A Python process runs one thread of Python at a time. In the worker's own
+process, extraction would hold the event loop for a whole batch, and every
+fetch, send and acknowledgement would take its turn on the same core. With
+``PARLEY_EXTRACT_PROCESSES`` at 1 or more, batches are handled in that many
+child processes, so the Kafka and Faust work of one batch runs while the next
+is extracted. The children are started with ``spawn``: the worker has threads
+(its Kafka consumer's), which a forked child would inherit in whatever state
+they were in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Awaitable
+from concurrent.futures import ProcessPoolExecutor
+
+from services.common.heap import collect_and_freeze
+from services.extractor.handling import Article, Message, handle_articles, load_reference_data
+
+
+class ExtractionProcesses:
+    """Handles batches of articles in ``count`` child processes, or inline when 0."""
+
+    def __init__(self, count: int, max_article_bytes: int) -> None:
+        if count < 0:
+            raise ValueError(f"PARLEY_EXTRACT_PROCESSES={count}: use 0 or more")
+        self.count = count
+        self.max_article_bytes = max_article_bytes
+        self._pool: ProcessPoolExecutor | None = None
+        if count:
+            self._pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"),
+                                             initializer=_start_child)
+
+    def warm_up(self) -> None:
+        """Start every child and load its reference data, before the first batch."""
+        if self._pool is None:
+            load_reference_data()
+            return
+        for future in [self._pool.submit(handle_articles, [], 0) for _ in range(self.count)]:
+            future.result()
+
+    def handle(self, articles: list[Article]) -> Awaitable[list[Message]]:
+        """The batch's messages, in its order; the work has begun when this returns."""
+        if self._pool is None or not articles:
+            done = asyncio.get_running_loop().create_future()
+            done.set_result(handle_articles(articles, self.max_article_bytes))
+            return done
+        size = -(-len(articles) // self.count)  # the batch in at most `count` slices
+        slices = [articles[i:i + size] for i in range(0, len(articles), size)]
+        return _joined([asyncio.wrap_future(self._pool.submit(
+            handle_articles, part, self.max_article_bytes)) for part in slices])
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+async def _joined(parts: list[asyncio.Future[list[Message]]]) -> list[Message]:
+    return [message for part in await asyncio.gather(*parts) for message in part]
+
+
+def _start_child() -> None:
+    _exit_with(os.getppid())
+    load_reference_data()
+    collect_and_freeze()  # the child holds little else than the reference data
+
+
+def _exit_with(parent: int, every: float = 0.5) -> None:
+    """End this process once ``parent`` has: a worker killed outright cannot shut its
+    pool down, and the child would wait for work for ever."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-the-worker", daemon=True).start()
