@@ -311,7 +311,7 @@ class Results:
     raw: float
     backfill: Backfill
     latency: Latency | None
-    extract_processes: int = 0
+    extract_processes: int
 
 
 def run(args: argparse.Namespace, bootstrap: str, root: Path) -> Results:

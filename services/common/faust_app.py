@@ -98,9 +98,10 @@ async def process_batches_elsewhere(
     """``process_in_batches`` for work done outside the event loop (another process).
 
     ``start`` begins a batch's work and returns its result to come. While one
-    batch's messages are sent and acknowledged, the next batch is already being
-    worked on; batches are still sent and acknowledged in their order, and a
-    failed one stops the worker as in ``process_in_batches``.
+    batch's messages are sent and acknowledged, the next ones are already being
+    worked on (up to three batches are started at a time); batches are still
+    sent and acknowledged in their order, and a failed one stops the worker as
+    in ``process_in_batches``.
     """
     started: asyncio.Queue[tuple[list[EventT], Awaitable[Outgoing]]] = asyncio.Queue(1)
 
@@ -111,6 +112,9 @@ async def process_batches_elsewhere(
             started.task_done()
 
     finisher = asyncio.ensure_future(finish_in_order())
+    # Noticed at once, not at the next batch: while the stream is idle, or a rebalance
+    # waits for the unacknowledged batch, nothing else would notice.
+    finisher.add_done_callback(_stop_if_failed)
 
     async def unless_finishing_failed(step: Awaitable[None]) -> None:
         waiting = asyncio.ensure_future(step)
@@ -118,7 +122,6 @@ async def process_batches_elsewhere(
         if finisher.done():  # it stopped on a failed batch: no later batch may be acked
             waiting.cancel()
             finisher.result()
-            faust_fixes.fail_stop("finishing the batches stopped")
 
     async def hand_over(events: list[EventT]) -> None:
         await unless_finishing_failed(started.put((events, start(partition_runs(events)))))
@@ -128,6 +131,11 @@ async def process_batches_elsewhere(
         await unless_finishing_failed(started.join())  # the stream ended (tests): finish all
     finally:
         finisher.cancel()
+
+
+def _stop_if_failed(finisher: asyncio.Future[None]) -> None:
+    if not finisher.cancelled() and isinstance(finisher.exception(), Exception):
+        faust_fixes.fail_stop("finishing the batches failed", finisher.exception())
 
 
 async def _each_batch(app: faust.App, stream: faust.StreamT, settings: Settings,

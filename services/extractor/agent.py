@@ -14,6 +14,7 @@ from typing import Any
 
 import faust
 
+from services.common import faust_fixes
 from services.common.faust_app import make_app, process_batches_elsewhere, raw_topic
 from services.common.settings import Settings
 from services.extractor import EXTRACTOR_VERSION
@@ -36,14 +37,13 @@ def build_extractor_app(settings: Settings) -> faust.App:
 
     @app.agent(raw_topic(app, settings.topic_articles), concurrency=1)
     async def extract_articles(stream: faust.StreamT) -> None:
-        extraction = ExtractionProcesses(settings.extract_processes, settings.max_article_bytes)
+        extraction = await _started_extraction(settings)
 
         def start(runs: list[list[Any]]) -> Awaitable[list[Message]]:
             work = extraction.handle([_article(e.message) for run in runs for e in run])
             return asyncio.ensure_future(named(work))
 
         try:
-            await asyncio.get_running_loop().run_in_executor(None, extraction.warm_up)
             await process_batches_elsewhere(app, stream, settings, start)
         finally:
             extraction.close()
@@ -54,6 +54,17 @@ def build_extractor_app(settings: Settings) -> faust.App:
                          "extractor_version": EXTRACTOR_VERSION})
 
     return app
+
+
+async def _started_extraction(settings: Settings) -> ExtractionProcesses:
+    """The extraction processes, started; else the worker stops (Faust would restart the
+    agent again and again, and the worker would look healthy while it handles nothing)."""
+    try:
+        extraction = ExtractionProcesses(settings.extract_processes, settings.max_article_bytes)
+        await asyncio.get_running_loop().run_in_executor(None, extraction.warm_up)
+        return extraction
+    except Exception as exc:
+        faust_fixes.fail_stop("the extraction processes did not start", exc)
 
 
 def _article(message: Any) -> Article:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Awaitable
@@ -56,6 +57,10 @@ class ExtractionProcesses:
         return _joined([asyncio.wrap_future(self._pool.submit(
             handle_articles, part, self.max_article_bytes)) for part in slices])
 
+    def pids(self) -> list[int]:
+        """The child processes running now (the executor has no public way to tell)."""
+        return sorted(self._pool._processes) if self._pool is not None else []
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
@@ -67,6 +72,10 @@ async def _joined(parts: list[asyncio.Future[list[Message]]]) -> list[Message]:
 
 
 def _start_child() -> None:
+    # A stop signal for the worker's process group reaches the children too; the
+    # worker ends them itself once it has finished (or given up) its batches.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _exit_with(os.getppid())
     load_reference_data()
     collect_and_freeze()  # the child holds little else than the reference data

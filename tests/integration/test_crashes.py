@@ -181,3 +181,21 @@ def test_the_extraction_process_ends_with_its_worker(settings: Settings) -> None
                  timeout=10, what="the extraction process to end")
     finally:
         worker.kill()
+
+
+def test_a_stop_signal_to_the_process_group_stops_the_extractor_cleanly(
+        settings: Settings, tmp_path: Path) -> None:
+    """SIGTERM for the whole group (systemd, Ctrl-C, the demo) reaches the extraction
+    process too; the batch in flight must still finish, not fail the worker."""
+    write_corpus(tmp_path / "corpus.jsonl", 2000, seed=5)
+    worker = start_worker(settings, "extractor")
+    try:
+        ingest = run_parley(settings, "ingest", str(tmp_path / "corpus.jsonl"), "--quiet")
+        assert ingest.returncode == 0, ingest.stderr.decode()
+        wait_for(lambda: len(read_topic(settings, settings.topic_processed)) >= 100,
+                 timeout=60, what="the extractor to be at work")
+        worker.stop()  # SIGTERM to the process group, while batches are in flight
+        assert worker.process.returncode == 0, worker.log_tail()
+        assert "exiting without committing" not in worker.log.read_text(errors="replace")
+    finally:
+        worker.kill()

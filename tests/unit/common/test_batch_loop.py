@@ -246,3 +246,34 @@ async def test_work_that_failed_elsewhere_stops_the_worker_unacked(stops: list[s
         await process_batches_elsewhere(app, stream, Settings(), start)  # type: ignore[arg-type]
     assert stream.acked == batches[0]  # the failed batch and what follows stay unacked
     assert stops == ["a batch of 2 messages failed"]
+
+
+class IdleAfter(FakeStream):
+    """Gives its batches, then waits for more for ever, as a quiet topic does."""
+
+    async def noack_take(self, max_: int, within: float) -> AsyncIterator[list[Any]]:
+        for batch in self.batches:
+            yield batch
+        await asyncio.Event().wait()
+        yield []  # never reached
+
+    async def ack(self, event: Any) -> bool:
+        raise OSError("the consumer is gone")
+
+
+async def test_finishing_that_failed_stops_the_worker_while_the_stream_is_idle(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(faust_fixes, "fail_stop", lambda what, exc=None: said.append(what))
+    stream = IdleAfter([[_event(0, 0)]])
+    app = SimpleNamespace(producer=FakeProducer(), should_stop=True)
+    loop = asyncio.ensure_future(process_batches_elsewhere(
+        app, stream, Settings(), lambda runs: _later(runs, 0.05)))  # type: ignore[arg-type]
+    try:
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if said:
+                break
+        assert said == ["finishing the batches failed"]
+    finally:
+        loop.cancel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 from concurrent.futures.process import BrokenProcessPool
@@ -11,9 +12,11 @@ from typing import Any
 import orjson
 import pytest
 
+from services.common import faust_fixes
+from services.common.settings import Settings
+from services.extractor.agent import _started_extraction
 from services.extractor.handling import SourcePosition, handle_articles
 from services.extractor.processes import ExtractionProcesses
-from tests.integration.harness import child_processes
 
 TEXTS = [
     "PARIS, March 1 -- French President Emmanuel Macron held a phone call with "
@@ -77,11 +80,23 @@ async def test_a_batch_whose_process_died_fails_rather_than_waits() -> None:
     extraction = ExtractionProcesses(1, 100_000)
     try:
         extraction.warm_up()
-        before = set(child_processes(os.getpid()))
-        assert before, "the extraction process was not started"
-        for pid in before:
-            os.kill(pid, signal.SIGKILL)
+        [pid] = extraction.pids()
+        os.kill(pid, signal.SIGKILL)
         with pytest.raises(BrokenProcessPool):
             await asyncio.wait_for(extraction.handle(_articles()), timeout=30)
     finally:
         extraction.close()
+
+
+async def test_a_worker_whose_extraction_cannot_start_stops(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+
+    def fake_fail_stop(what: str, exc: BaseException | None = None) -> None:
+        said.append(what)
+        raise SystemExit(70)
+
+    monkeypatch.setattr(faust_fixes, "fail_stop", fake_fail_stop)
+    with pytest.raises(SystemExit):
+        await _started_extraction(dataclasses.replace(Settings(), extract_processes=-1))
+    assert said == ["the extraction processes did not start"]
