@@ -39,9 +39,9 @@ class ExtractionProcesses:
                                              initializer=_start_child)
 
     def warm_up(self) -> None:
-        """Start every child and load its reference data, before the first batch."""
+        """Start every child and load its reference data, before the first batch (inline,
+        the worker has loaded it when its app was built)."""
         if self._pool is None:
-            load_reference_data()
             return
         for future in [self._pool.submit(handle_articles, [], 0) for _ in range(self.count)]:
             future.result()
