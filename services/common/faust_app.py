@@ -19,7 +19,7 @@ from faust.streams import _current_event
 from faust.types import EventT
 
 from services.common import faust_fixes, heap
-from services.common.kafka import MAX_MESSAGE_BYTES
+from services.common.kafka import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES
 from services.common.settings import Settings
 
 
@@ -46,7 +46,7 @@ def make_app(service: str, settings: Settings, *, web_port: int,
         "producer_max_request_size": MAX_MESSAGE_BYTES,
         "consumer_max_fetch_size": MAX_MESSAGE_BYTES,
         "producer_linger": settings.producer_linger_ms / 1000,
-        "producer_max_batch_size": 1_048_576,
+        "producer_max_batch_size": MAX_BATCH_BYTES,
         # Faust commits inline in its fetch loop every N acks, stopping every agent's
         # intake while the producer flushes; the interval commit runs beside it.
         "broker_commit_every": 1_000_000,

@@ -1,9 +1,11 @@
-"""The pipeline report names the ceilings its CPU figures set."""
+"""The benchmark reports: the ceilings the pipeline's CPU figures set, the ingest ratios."""
 
 from __future__ import annotations
 
 import pytest
 
+from bench.ingest import Published
+from bench.ingest import report as ingest_report
 from bench.pipeline import Backfill, _busiest_worker_row
 
 
@@ -23,3 +25,16 @@ def test_the_busiest_worker_process_sets_a_one_core_ceiling(cpu: dict[str, float
 
 def test_no_worker_no_ceiling_row() -> None:
     assert _busiest_worker_row(Backfill(10, 1.0, {"broker (Kafka)": 1.0}, 0.5), 100.0) == []
+
+
+def test_the_ingest_report_gives_medians_and_ratios_to_the_first_producer() -> None:
+    runs = [Published("base", 1000, seconds, cpu, 0.06) for seconds, cpu in
+            ((0.5, 0.09), (0.4, 0.10), (0.6, 0.08))]
+    runs += [Published("batched", 1000, 0.2, 0.04, 0.03), Published("batched", 1000, 0.25, 0.05,
+                                                                     None)]
+    rows = [line.split() for line in ingest_report(runs).splitlines()[2:]]
+    assert rows[0] == ["base", "articles/s", "2,000", "1.00"]
+    assert rows[1] == ["client", "µs/article", "90", "1.00"]
+    assert rows[3] == ["batched", "articles/s", "4,500", "2.25"]
+    assert rows[4] == ["client", "µs/article", "45", "0.50"]
+    assert rows[5] == ["broker", "µs/article", "30", "0.50"]  # the run without a broker figure
