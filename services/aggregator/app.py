@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 import faust
+from faust.streams import current_event
 
 from services.aggregator import buckets as buckets_mod
 from services.aggregator import canonical, index
@@ -39,9 +40,16 @@ from services.aggregator.index import ActorMonthRows, MonthIndex
 from services.aggregator.routing import partition_for
 from services.common import schemas
 from services.common.codec import DecodeError, decode_object, encode
-from services.common.faust_app import make_app, process_in_batches, raw_topic, writing_for
+from services.common.faust_app import (
+    make_app,
+    process_in_batches,
+    raw_topic,
+    sender_of,
+    writing_for,
+)
 from services.common.kafka import MAX_MESSAGE_BYTES, consumer_lag, topic_configs
 from services.common.messages import deadletter_message
+from services.common.sending import BatchedSender
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -92,16 +100,56 @@ class RowBuffer:
     def __delitem__(self, key: str | bytes) -> None:
         self.rows[key] = None
 
-    def flush(self) -> None:
+    def flush(self, write: RowWriter | None = None) -> None:
+        """Write each changed row to the table, with ``write`` (default: ``_store``)."""
         for key, value in self.rows.items():
-            _store(self.table, key, value)
+            (write or _store)(self.table, key, value)
         self.rows.clear()
 
 
 class BufferedTables(AggregatorTables):
-    def flush(self) -> None:
+    def flush(self, write: RowWriter | None = None) -> None:
         for name in TABLE_NAMES:
-            getattr(self, name).flush()
+            getattr(self, name).flush(write)
+
+
+RowWriter = Callable[[Any, Any, Any], None]  # (table, key, value or None to delete)
+
+
+class ChangelogRows:
+    """Writes a Faust table's rows as ``table[key] = value`` would, but queues their
+    changelog records on the app's sender, to go out in the batch's record batches.
+
+    Faust's own write sends each row through its producer buffer with a future
+    of its own (``Table.on_key_set``); the row, its key and value bytes, its
+    changelog partition (that of the message being processed, ``writing_for``)
+    and the persisted offset a RocksDB store keeps are the same here.
+    """
+
+    def __init__(self, sender: BatchedSender) -> None:
+        self.sender = sender
+        self._topics: dict[int, str] = {}
+
+    def __call__(self, table: Any, key: Any, value: Any) -> None:
+        current = table.get(key)
+        if value == current or (not value and current is None):
+            return
+        if value:
+            table.data[key] = value
+        else:
+            del table.data[key]
+        changelog = table.changelog_topic
+        self.sender.add(self._topic_of(table), changelog.prepare_key(key, table.key_serializer)[0],
+                        changelog.prepare_value(value, table.value_serializer)[0] if value
+                        else None, partition=current_event().message.partition)
+
+    def _topic_of(self, table: Any) -> str:
+        topic = self._topics.get(id(table))
+        if topic is None:
+            topic = self._topics[id(table)] = table.changelog_topic.get_topic_name()
+            self.sender.on_delivered(topic, lambda tp, offset:
+                                     table.data.set_persisted_offset(tp, offset))
+        return topic
 
 
 def _table(app: faust.App, name: str, settings: Settings, help_text: str) -> faust.Table:
@@ -214,11 +262,13 @@ def _batch_agent(app: faust.App, name: str, source: str, settings: Settings,
     """An agent that hands ``handle`` one partition's messages of a batch at a time.
 
     ``handle`` reads and writes the tables through a buffer that is flushed to
-    them, and to that partition's changelog, after the messages; then what it
-    returns is sent.
+    them after the messages, queueing their rows for that partition's changelog;
+    then the rows and what ``handle`` returns are sent, one record batch per
+    partition.
     """
     topics = _topics(settings)
     partitions = settings.partitions if source in internal_topics(settings).values() else None
+    write = ChangelogRows(sender_of(app))
 
     def handle_runs(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
         outgoing: Outgoing = []
@@ -226,7 +276,7 @@ def _batch_agent(app: faust.App, name: str, source: str, settings: Settings,
             with writing_for(events[-1]):
                 buffered = tables.buffered()
                 outgoing += handle(buffered, [e.message for e in events])
-                buffered.flush()
+                buffered.flush(write)
         return [(topics[role], key, value) for role, key, value in outgoing]
 
     async def run(stream: faust.StreamT) -> None:

@@ -20,6 +20,7 @@ from faust.types import EventT
 
 from services.common import faust_fixes, heap
 from services.common.kafka import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES
+from services.common.sending import BatchedSender
 from services.common.settings import Settings
 
 
@@ -191,12 +192,23 @@ def writing_for(event: EventT) -> Iterator[None]:
 
 
 async def send_all(app: faust.App, messages: Outgoing) -> None:
-    """Hand (topic, key, value) messages to the producer without waiting for the broker.
+    """Hand (topic, key, value) messages, and the table rows queued on the app's sender,
+    to the producer without waiting for the broker.
 
     The offset commit flushes the producer first and then checks that every
-    message sent here was delivered (``faust_fixes.DELIVERIES``), so a message is
+    batch sent here was delivered (``faust_fixes.DELIVERIES``), so a message is
     on the broker before the offset of the message that caused it is committed.
     """
+    sender = sender_of(app)
     for topic, key, value in messages:
-        faust_fixes.DELIVERIES.track(await app.producer.send(topic, key, value, None, None,
-                                                             None))
+        sender.add(topic, key, value)
+    producer = await app.maybe_start_producer()
+    await sender.send(producer._producer)  # type: ignore[attr-defined]
+
+
+def sender_of(app: faust.App) -> BatchedSender:
+    """The app's one sender: what its batches write goes out with their messages."""
+    sender = getattr(app, "parley_sender", None)
+    if sender is None:
+        sender = app.parley_sender = BatchedSender()  # type: ignore[attr-defined]
+    return sender

@@ -37,19 +37,47 @@ class FakeStream:
         return True
 
 
+class FakeBatch:
+    def __init__(self) -> None:
+        self.records: list[tuple[bytes | None, bytes]] = []
+
+    def append(self, *, timestamp: Any, key: bytes | None, value: bytes) -> Any:
+        self.records.append((key, value))
+        return len(self.records)
+
+    def record_count(self) -> int:
+        return len(self.records)
+
+
 class FakeProducer:
+    """aiokafka's producer, as ``sending.BatchedSender`` uses it: a refused value fails
+    its whole batch."""
+
     def __init__(self, refuse: set[bytes] = frozenset()) -> None:  # type: ignore[assignment]
         self.sent: list[tuple[str, bytes | None, bytes]] = []
         self.refuse = refuse
 
-    async def send(self, topic: str, key: bytes | None, value: bytes, *_: Any) -> Any:
-        self.sent.append((topic, key, value))
+    def create_batch(self) -> FakeBatch:
+        return FakeBatch()
+
+    async def partitions_for(self, topic: str) -> set[int]:
+        return {0}
+
+    async def send_batch(self, batch: FakeBatch, topic: str, *, partition: int) -> Any:
+        self.sent += [(topic, key, value) for key, value in batch.records]
         delivery = asyncio.get_running_loop().create_future()
-        if value in self.refuse:
+        if any(value in self.refuse for _, value in batch.records):
             delivery.set_exception(RuntimeError("MessageSizeTooLarge"))
         else:
-            delivery.set_result(len(self.sent))
+            delivery.set_result(None)
         return delivery
+
+
+def _app(producer: FakeProducer, **fields: Any) -> Any:
+    async def maybe_start_producer() -> Any:
+        return SimpleNamespace(_producer=producer)
+
+    return SimpleNamespace(maybe_start_producer=maybe_start_producer, **fields)
 
 
 def _event(partition: int, offset: int) -> Any:
@@ -84,7 +112,7 @@ def test_runs_keep_partition_and_offset_order() -> None:
 async def test_batches_are_acked_after_their_messages_are_sent(stops: list[str]) -> None:
     batches = [[_event(0, 0), _event(1, 0)], [_event(0, 1)]]
     stream, producer = FakeStream(batches), FakeProducer()
-    app = SimpleNamespace(producer=producer)
+    app = _app(producer)
     seen_when_handling: list[int] = []
 
     def handle(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
@@ -101,7 +129,7 @@ async def test_batches_are_acked_after_their_messages_are_sent(stops: list[str])
 async def test_a_failing_batch_stops_the_worker_unacked(stops: list[str]) -> None:
     batches = [[_event(0, 0)], [_event(0, 1), _event(0, 2)], [_event(0, 3)]]
     stream = FakeStream(batches)
-    app = SimpleNamespace(producer=FakeProducer())
+    app = _app(FakeProducer())
 
     def handle(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
         if runs[0][0].message.offset == 1:
@@ -116,7 +144,7 @@ async def test_a_failing_batch_stops_the_worker_unacked(stops: list[str]) -> Non
 
 async def test_a_refused_message_stops_the_worker_at_the_next_flush(stops: list[str]) -> None:
     stream = FakeStream([[_event(0, 0), _event(0, 1)]])
-    app = SimpleNamespace(producer=FakeProducer(refuse={b"0:1"}))
+    app = _app(FakeProducer(refuse={b"0:1"}))
     await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
     await asyncio.sleep(0)  # delivery callbacks run
     assert len(faust_fixes.DELIVERIES.pending) == 1  # the refused one is kept for the check
@@ -127,7 +155,7 @@ async def test_a_refused_message_stops_the_worker_at_the_next_flush(stops: list[
 
 async def test_delivered_messages_are_forgotten(stops: list[str]) -> None:
     stream = FakeStream([[_event(0, n) for n in range(50)]])
-    app = SimpleNamespace(producer=FakeProducer())
+    app = _app(FakeProducer())
     await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
     faust_fixes.DELIVERIES.check()
     assert faust_fixes.DELIVERIES.pending == set()
@@ -158,7 +186,7 @@ async def test_the_batch_loop_acks_as_handled(stops: list[str]) -> None:
             return await super().ack(event)
 
     stream = FlagStream([[_event(0, 0), _event(0, 1)]])
-    app = SimpleNamespace(producer=FakeProducer())
+    app = _app(FakeProducer())
     await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
     assert flags == [True, True]
     assert faust_fixes._ACKING_HANDLED.get() is False
@@ -170,7 +198,7 @@ async def test_a_failure_outside_the_batch_body_stops_the_worker(stops: list[str
             raise RuntimeError("consumer gone")
 
     stream = BrokenAck([[_event(0, 0)], [_event(0, 1)]])
-    app = SimpleNamespace(producer=FakeProducer(), should_stop=False)
+    app = _app(FakeProducer(), should_stop=False)
     with pytest.raises(Stopped):
         await process_in_batches(app, stream, Settings(), _echo)  # type: ignore[arg-type]
     assert stops == ["the batch loop failed"]
@@ -216,7 +244,7 @@ async def test_work_done_elsewhere_overlaps_and_is_sent_and_acked_in_order(
         stops: list[str]) -> None:
     batches = [[_event(0, 0), _event(1, 0)], [_event(0, 1)], [_event(1, 1)]]
     stream, producer = FakeStream(batches), FakeProducer()
-    app = SimpleNamespace(producer=producer)
+    app = _app(producer)
     log: list[str] = []
 
     def start(runs: list[list[Any]]) -> Any:
@@ -233,7 +261,7 @@ async def test_work_done_elsewhere_overlaps_and_is_sent_and_acked_in_order(
 async def test_work_that_failed_elsewhere_stops_the_worker_unacked(stops: list[str]) -> None:
     batches = [[_event(0, 0)], [_event(0, 1), _event(0, 2)], [_event(0, 3)]]
     stream = FakeStream(batches)
-    app = SimpleNamespace(producer=FakeProducer())
+    app = _app(FakeProducer())
 
     def start(runs: list[list[Any]]) -> Any:
         if runs[0][0].message.offset == 1:
@@ -266,7 +294,7 @@ async def test_finishing_that_failed_stops_the_worker_while_the_stream_is_idle(
     said: list[str] = []
     monkeypatch.setattr(faust_fixes, "fail_stop", lambda what, exc=None: said.append(what))
     stream = IdleAfter([[_event(0, 0)]])
-    app = SimpleNamespace(producer=FakeProducer(), should_stop=True)
+    app = _app(FakeProducer(), should_stop=True)
     loop = asyncio.ensure_future(process_batches_elsewhere(
         app, stream, Settings(), lambda runs: _later(runs, 0.05)))  # type: ignore[arg-type]
     try:
