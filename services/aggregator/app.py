@@ -78,6 +78,9 @@ class AggregatorTables:
         return BufferedTables(*tables, actor_months=self.actor_months)
 
 
+RowWriter = Callable[[Any, Any, Any], None]  # (table, key, value or None to delete)
+
+
 class RowBuffer:
     """A table seen through the writes of one batch.
 
@@ -113,40 +116,40 @@ class BufferedTables(AggregatorTables):
             getattr(self, name).flush(write)
 
 
-RowWriter = Callable[[Any, Any, Any], None]  # (table, key, value or None to delete)
-
-
 class ChangelogRows:
     """Writes a Faust table's rows as ``table[key] = value`` would, but queues their
     changelog records on the app's sender, to go out in the batch's record batches.
 
     Faust's own write sends each row through its producer buffer with a future
-    of its own (``Table.on_key_set``); the row, its key and value bytes, its
-    changelog partition (that of the message being processed, ``writing_for``)
-    and the persisted offset a RocksDB store keeps are the same here.
+    of its own (``Table.on_key_set``). The row in the store, its key and value
+    bytes, its changelog partition (that of the message being processed,
+    ``writing_for``) and the persisted offset a RocksDB store keeps are the same
+    here; Faust's sensors and ``on_produce_message`` signal, which Parley does
+    not use, are not called.
     """
 
     def __init__(self, sender: BatchedSender) -> None:
         self.sender = sender
-        self._topics: dict[int, str] = {}
+        self._topics: dict[str, str] = {}  # table name -> changelog topic
 
     def __call__(self, table: Any, key: Any, value: Any) -> None:
-        current = table.get(key)
-        if value == current or (not value and current is None):
+        if not _changes(table.get(key), value):
             return
         if value:
             table.data[key] = value
         else:
             del table.data[key]
         changelog = table.changelog_topic
-        self.sender.add(self._topic_of(table), changelog.prepare_key(key, table.key_serializer)[0],
-                        changelog.prepare_value(value, table.value_serializer)[0] if value
-                        else None, partition=current_event().message.partition)
+        record_key = changelog.prepare_key(key, table.key_serializer)[0]
+        record_value = changelog.prepare_value(value, table.value_serializer)[0] if value \
+            else None  # a tombstone, as Faust's on_key_del sends
+        self.sender.add(self._topic_of(table), record_key, record_value,
+                        partition=current_event().message.partition)
 
     def _topic_of(self, table: Any) -> str:
-        topic = self._topics.get(id(table))
+        topic = self._topics.get(table.name)
         if topic is None:
-            topic = self._topics[id(table)] = table.changelog_topic.get_topic_name()
+            topic = self._topics[table.name] = table.changelog_topic.get_topic_name()
             self.sender.on_delivered(topic, lambda tp, offset:
                                      table.data.set_persisted_offset(tp, offset))
         return topic
@@ -454,9 +457,14 @@ def store_canonical_record(tables: AggregatorTables, record: dict[str, Any]) -> 
 def _store(table: Any, key: str | bytes, value: Any) -> None:
     """Write a row only when it changes: every write is a changelog message."""
     current = table.get(key)
-    if value == current:
+    if not _changes(current, value):
         return
     if value:
         table[key] = value
-    elif current is not None:
+    else:
         del table[key]
+
+
+def _changes(current: Any, value: Any) -> bool:
+    """Whether writing ``value`` (None or empty: delete) over ``current`` changes the row."""
+    return value != current and bool(value or current is not None)

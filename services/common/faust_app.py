@@ -53,8 +53,10 @@ def make_app(service: str, settings: Settings, *, web_port: int,
         "broker_commit_every": 1_000_000,
         "broker_commit_interval": 1.0,
         "table_standby_replicas": 0,
-        # The flush before a commit counts the table writes its buffer sends
-        # (faust_fixes._send_counted); a threaded producer would bypass that.
+        # The flush before a commit must see every message: Parley hands its batches
+        # to this producer (sending.py), and counts any table write that still goes
+        # through Faust's buffer (faust_fixes._send_counted); a threaded producer
+        # would bypass both.
         "producer_threaded": False,
         "autodiscover": False,
         "web_cors_options": None,

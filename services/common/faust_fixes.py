@@ -3,7 +3,8 @@
 Each was found by reading Faust's code after a crash test lost data, or in a
 review; each is applied when this module is imported (``faust_app`` imports it):
 
-- the table-write buffer's flush waits for every write queued before it;
+- the table-write buffer's flush waits for every write queued before it (Parley's
+  own batches bypass that buffer: ``sending.py``);
 - every output and table write is checked as delivered before a commit
   (``DELIVERIES``), and a refused one stops the worker uncommitted (``fail_stop``);
 - only acknowledgements made by Parley's batch loop count (``acking_handled``);
@@ -84,8 +85,9 @@ async def _flush_completely(buffer: ProducerBuffer) -> None:
 ProducerBuffer.flush = _flush_completely  # type: ignore[method-assign]
 ProducerBuffer.put = _put_counted  # type: ignore[method-assign]
 ProducerBuffer._send_pending = _send_counted  # type: ignore[method-assign]
-# Table writes queue here; past this size Faust pauses the stream (and logs a
-# warning) on every message. Batches write a few hundred rows at once.
+# Table writes made with ``table[key] = value`` queue here (Parley's batches send
+# their rows themselves: sending.py); past this size Faust pauses the stream, and
+# logs a warning, on every message.
 ProducerBuffer.max_messages = 10_000
 
 

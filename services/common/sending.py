@@ -10,6 +10,7 @@ with one delivery to check per batch instead of one per message.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -20,21 +21,24 @@ from aiokafka.structs import TopicPartition
 from services.common import faust_fixes
 
 Delivered = Callable[[TopicPartition, int], None]  # (partition, offset of its last record)
+Queued = tuple[str, int | None, bytes | None, bytes | None]  # topic, partition, key, value
 _PARTITIONER = DefaultPartitioner()
 
 
 class BatchedSender:
-    """Messages queued with ``add`` go to Kafka at the next ``send``, in their order."""
+    """Messages queued with ``add`` go to Kafka at the next ``send``, in their order
+    within each partition, and the sends in the order they were called."""
 
     def __init__(self) -> None:
-        self._queued: list[tuple[str, int | None, bytes | None, bytes | None]] = []
+        self._queued: list[Queued] = []
         self._partitions: dict[str, list[int]] = {}
         self._on_delivered: dict[str, Delivered] = {}
+        self._handing_over: asyncio.Future[None] | None = None
 
     def add(self, topic: str, key: bytes | None, value: bytes | None,
             partition: int | None = None) -> None:
         """Queue a message; without a partition it goes where aiokafka's ``send`` would
-        put it (murmur2 of the key, as Kafka's Java clients do)."""
+        put it (murmur2 of the key, as Kafka's Java clients do; no key: any partition)."""
         self._queued.append((topic, partition, key, value))
 
     def on_delivered(self, topic: str, callback: Delivered) -> None:
@@ -42,12 +46,38 @@ class BatchedSender:
         self._on_delivered[topic] = callback
 
     async def send(self, producer: AIOKafkaProducer) -> None:
-        """Hand every queued message to the producer, without waiting for the broker.
+        """Hand every message queued so far to the producer, without waiting for the broker.
 
-        Each batch's delivery is tracked (``faust_fixes.DELIVERIES``), so the offset
-        commit that follows the producer's flush fails if one was refused.
+        The messages are taken at once, and handed over after those of every
+        earlier ``send``: a hand-over waits while an earlier batch of one of its
+        partitions is still in aiokafka's accumulator, and the agents of one
+        worker write rows of the same changelog partitions, so two hand-overs
+        side by side could put a key's later value before its earlier one.
+        Cancelling the caller does not stop its hand-over (a stopping worker
+        still hands over the rows its tables hold). Each batch's delivery is
+        tracked (``faust_fixes.DELIVERIES``), so the offset commit that follows
+        the producer's flush fails if one was refused.
         """
         queued, self._queued = self._queued, []
+        earlier = self._handing_over
+        handing_over = asyncio.ensure_future(self._hand_over(producer, queued, earlier))
+        self._handing_over = handing_over
+        await asyncio.shield(handing_over)
+
+    async def _hand_over(self, producer: AIOKafkaProducer, queued: list[Queued],
+                         earlier: asyncio.Future[None] | None) -> None:
+        if earlier is not None:
+            await asyncio.wait([earlier])  # its failure is its caller's to handle
+        for (topic, partition), builders in (await self._batches(producer, queued)).items():
+            for builder in builders:
+                builder.close()  # complete: no reason to linger for more
+                delivery = await producer.send_batch(builder, topic, partition=partition)
+                faust_fixes.DELIVERIES.track(delivery)
+                self._notify_when_delivered(delivery, topic, builder.record_count())
+
+    async def _batches(self, producer: AIOKafkaProducer,
+                       queued: list[Queued]) -> dict[tuple[str, int], list[Any]]:
+        """The messages in record batches, by topic and partition, each in its order."""
         batches: dict[tuple[str, int], list[Any]] = {}
         for topic, partition, key, value in queued:
             if partition is None:
@@ -55,17 +85,14 @@ class BatchedSender:
             builders = batches.setdefault((topic, partition), [producer.create_batch()])
             if builders[-1].append(timestamp=None, key=key, value=value) is None:
                 builders.append(producer.create_batch())  # full: an empty one takes any size
-                builders[-1].append(timestamp=None, key=key, value=value)
-        for (topic, partition), builders in batches.items():
-            for builder in builders:
-                delivery = await producer.send_batch(builder, topic, partition=partition)
-                faust_fixes.DELIVERIES.track(delivery)
-                self._notify_when_delivered(delivery, topic, builder.record_count())
+                if builders[-1].append(timestamp=None, key=key, value=value) is None:
+                    raise RuntimeError(f"a message for {topic} fits no record batch")
+        return batches
 
     async def _partition_of(self, producer: AIOKafkaProducer, topic: str,
                             key: bytes | None) -> int:
         partitions = self._partitions.get(topic)
-        if partitions is None:
+        if partitions is None:  # fixed: a worker refuses topics of another count at start
             partitions = self._partitions[topic] = sorted(await producer.partitions_for(topic))
         return int(_PARTITIONER(key, partitions, partitions))
 

@@ -3,17 +3,19 @@ Faust's own ``table[key] = value`` would send them."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import orjson
-from aiokafka.structs import TopicPartition
+from aiokafka.structs import RecordMetadata, TopicPartition
 
 from services.aggregator.app import ChangelogRows, build_aggregator_app
 from services.common.faust_app import writing_for
 from services.common.sending import BatchedSender
 from tests.integration.harness import isolated_settings
+from tests.unit.common.fakes import RecordingProducer
 
 
 class _Event:  # what Faust's current-event variable holds (by weak reference)
@@ -47,13 +49,22 @@ def test_rows_go_to_the_store_and_their_changelog_partition(tmp_path: Path) -> N
     ]
 
 
-def test_a_delivered_changelog_batch_sets_the_stores_persisted_offset(tmp_path: Path) -> None:
+async def test_a_delivered_changelog_batch_sets_the_stores_persisted_offset(
+        tmp_path: Path) -> None:
     app = build_aggregator_app(isolated_settings("127.0.0.1:9", tmp_path), web_port=1)
     table, sender = app.tables["buckets"], BatchedSender()
     persisted: list[tuple[TopicPartition, int]] = []
     table.data.set_persisted_offset = lambda tp, offset: persisted.append((tp, offset))
     with writing_for(_event(1)):
-        ChangelogRows(sender)(table, "phone|CHN,RUS|2021", {"mentions": {}})
-    topic = table.changelog_topic.get_topic_name()
-    sender._on_delivered[topic](TopicPartition(topic, 1), 41)
-    assert persisted == [(TopicPartition(topic, 1), 41)]
+        write = ChangelogRows(sender)
+        write(table, "phone|CHN,RUS|2021", {"mentions": {"e1": {}}})
+        write(table, "phone|CHN,RUS|2022", {"mentions": {"e2": {}}})
+    producer = RecordingProducer()
+    await sender.send(producer)  # type: ignore[arg-type]
+    assert dict(table.data._key_partition) == {"phone|CHN,RUS|2021": 1,
+                                               "phone|CHN,RUS|2022": 1}
+    [delivery] = producer.deliveries
+    tp = TopicPartition(table.changelog_topic.get_topic_name(), 1)
+    delivery.set_result(RecordMetadata(tp.topic, 1, tp, 40, -1, 0, None))
+    await asyncio.sleep(0)
+    assert persisted == [(tp, 41)]  # the offset of the batch's last row

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from aiokafka.producer.message_accumulator import BatchBuilder
+from aiokafka.record.memory_records import MemoryRecords
 
 from services.common import faust_app, faust_fixes
 from services.common.faust_app import (
@@ -37,18 +39,6 @@ class FakeStream:
         return True
 
 
-class FakeBatch:
-    def __init__(self) -> None:
-        self.records: list[tuple[bytes | None, bytes]] = []
-
-    def append(self, *, timestamp: Any, key: bytes | None, value: bytes) -> Any:
-        self.records.append((key, value))
-        return len(self.records)
-
-    def record_count(self) -> int:
-        return len(self.records)
-
-
 class FakeProducer:
     """aiokafka's producer, as ``sending.BatchedSender`` uses it: a refused value fails
     its whole batch."""
@@ -57,16 +47,17 @@ class FakeProducer:
         self.sent: list[tuple[str, bytes | None, bytes]] = []
         self.refuse = refuse
 
-    def create_batch(self) -> FakeBatch:
-        return FakeBatch()
+    def create_batch(self) -> BatchBuilder:
+        return BatchBuilder(16_384, 0)
 
     async def partitions_for(self, topic: str) -> set[int]:
         return {0}
 
-    async def send_batch(self, batch: FakeBatch, topic: str, *, partition: int) -> Any:
-        self.sent += [(topic, key, value) for key, value in batch.records]
+    async def send_batch(self, batch: BatchBuilder, topic: str, *, partition: int) -> Any:
+        records = [(r.key, r.value) for r in MemoryRecords(bytes(batch._build())).next_batch()]
+        self.sent += [(topic, key, value) for key, value in records]
         delivery = asyncio.get_running_loop().create_future()
-        if any(value in self.refuse for _, value in batch.records):
+        if any(value in self.refuse for _, value in records):
             delivery.set_exception(RuntimeError("MessageSizeTooLarge"))
         else:
             delivery.set_result(None)
@@ -123,6 +114,30 @@ async def test_batches_are_acked_after_their_messages_are_sent(stops: list[str])
     assert seen_when_handling == [0, 2]  # nothing of a batch acked before it is handled
     assert stream.acked == batches[0] + batches[1]
     assert [v for _, _, v in producer.sent] == [b"0:0", b"1:0", b"0:1"]
+    assert stops == []
+
+
+async def test_table_rows_queued_while_handling_go_out_before_the_ack(
+        stops: list[str]) -> None:
+    batches = [[_event(0, 0)], [_event(0, 1)]]
+    producer = FakeProducer()
+    app = _app(producer)
+    sent_when_acked: list[int] = []
+
+    class Stream(FakeStream):
+        async def ack(self, event: Any) -> bool:
+            sent_when_acked.append(len(producer.sent))
+            return await super().ack(event)
+
+    def handle(runs: list[list[Any]]) -> list[tuple[str, bytes | None, bytes]]:
+        for event in (e for run in runs for e in run):  # as ChangelogRows does
+            faust_app.sender_of(app).add("rows", b"row", b"r" + event.message.value, 0)
+        return _echo(runs)
+
+    await process_in_batches(app, Stream(batches), Settings(), handle)  # type: ignore[arg-type]
+    assert producer.sent == [("rows", b"row", b"r0:0"), ("out", None, b"0:0"),
+                             ("rows", b"row", b"r0:1"), ("out", None, b"0:1")]
+    assert sent_when_acked == [2, 4]
     assert stops == []
 
 

@@ -7,41 +7,13 @@ import asyncio
 from typing import Any
 
 import pytest
-from aiokafka.producer.message_accumulator import BatchBuilder
-from aiokafka.record.memory_records import MemoryRecords
 from aiokafka.structs import RecordMetadata, TopicPartition
 
 from services.aggregator.routing import partition_for
 from services.common import faust_fixes
 from services.common.faust_fixes import Deliveries
 from services.common.sending import BatchedSender
-
-
-class RecordingProducer:
-    """aiokafka's producer as the sender uses it, with aiokafka's own batch builder."""
-
-    def __init__(self, batch_bytes: int = 16_384, partitions: int = 4) -> None:
-        self.batch_bytes = batch_bytes
-        self.partitions = partitions
-        self.batches: list[tuple[str, int, Any]] = []
-        self.deliveries: list[asyncio.Future[Any]] = []
-
-    def create_batch(self) -> Any:
-        return BatchBuilder(self.batch_bytes, 0)
-
-    async def partitions_for(self, topic: str) -> set[int]:
-        return set(range(self.partitions))
-
-    async def send_batch(self, batch: Any, topic: str, *, partition: int) -> Any:
-        self.batches.append((topic, partition, batch))
-        self.deliveries.append(asyncio.get_running_loop().create_future())
-        return self.deliveries[-1]
-
-    @staticmethod
-    def messages(batch: Any) -> list[tuple[bytes | None, bytes | None]]:
-        """The records of a batch, read back from the bytes aiokafka would send."""
-        records = MemoryRecords(bytes(batch._build()))
-        return [(record.key, record.value) for record in records.next_batch()]
+from tests.unit.common.fakes import RecordingProducer
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +21,14 @@ def deliveries(monkeypatch: pytest.MonkeyPatch) -> Deliveries:
     tracked = Deliveries()
     monkeypatch.setattr(faust_fixes, "DELIVERIES", tracked)
     return tracked
+
+
+@pytest.fixture(autouse=True)
+def exits_instead_of_stopping(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail_stop(what: str, exc: BaseException | None = None) -> None:
+        raise SystemExit(what)
+
+    monkeypatch.setattr(faust_fixes, "fail_stop", fail_stop)
 
 
 async def test_keyed_messages_go_to_the_partition_of_their_key_in_order() -> None:
@@ -101,9 +81,49 @@ async def test_each_delivered_batch_reports_its_last_offset_and_a_refused_one_is
         deliveries.check()
 
 
-@pytest.fixture(autouse=True)
-def exits_instead_of_stopping(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail_stop(what: str, exc: BaseException | None = None) -> None:
-        raise SystemExit(what)
+class BlockingProducer(RecordingProducer):
+    """Holds every hand-over of one partition until released, as aiokafka does while an
+    earlier batch of that partition waits in its accumulator."""
 
-    monkeypatch.setattr(faust_fixes, "fail_stop", fail_stop)
+    def __init__(self, blocked: int) -> None:
+        super().__init__()
+        self.blocked = blocked
+        self.release = asyncio.Event()
+
+    async def send_batch(self, batch: Any, topic: str, *, partition: int) -> Any:
+        if partition == self.blocked:
+            await self.release.wait()
+        return await super().send_batch(batch, topic, partition=partition)
+
+
+async def _sent_values(producer: RecordingProducer, partition: int) -> list[bytes | None]:
+    return [value for _, p, batch in producer.batches if p == partition
+            for _, value in producer.messages(batch)]
+
+
+async def test_a_later_send_waits_for_an_earlier_one_so_a_key_keeps_its_order() -> None:
+    producer, sender = BlockingProducer(blocked=1), BatchedSender()
+    sender.add("rows", b"other", b"x", partition=1)  # the earlier send waits on partition 1
+    sender.add("rows", b"k", b"v1", partition=2)
+    earlier = asyncio.ensure_future(sender.send(producer))  # type: ignore[arg-type]
+    await asyncio.sleep(0.01)
+    sender.add("rows", b"k", b"v2", partition=2)  # another agent's newer value of k
+    later = asyncio.ensure_future(sender.send(producer))  # type: ignore[arg-type]
+    await asyncio.sleep(0.01)
+    assert not later.done()  # it must not overtake the earlier send
+    producer.release.set()
+    await asyncio.gather(earlier, later)
+    assert await _sent_values(producer, 2) == [b"v1", b"v2"]
+
+
+async def test_a_cancelled_send_still_hands_its_messages_over() -> None:
+    producer, sender = BlockingProducer(blocked=0), BatchedSender()
+    sender.add("rows", b"k", b"row", partition=0)
+    caller = asyncio.ensure_future(sender.send(producer))  # type: ignore[arg-type]
+    await asyncio.sleep(0.01)
+    caller.cancel()
+    producer.release.set()
+    sender.add("rows", b"k", b"next", partition=0)
+    await sender.send(producer)  # type: ignore[arg-type]
+    assert caller.cancelled()
+    assert await _sent_values(producer, 0) == [b"row", b"next"]
