@@ -54,7 +54,8 @@ class BatchedSender:
         worker write rows of the same changelog partitions, so two hand-overs
         side by side could put a key's later value before its earlier one.
         Cancelling the caller does not stop its hand-over (a stopping worker
-        still hands over the rows its tables hold). Each batch's delivery is
+        hands over the rows its tables hold while its producer runs), and a
+        hand-over that fails stops the worker itself. Each batch's delivery is
         tracked (``faust_fixes.DELIVERIES``), so the offset commit that follows
         the producer's flush fails if one was refused.
         """
@@ -67,13 +68,19 @@ class BatchedSender:
     async def _hand_over(self, producer: AIOKafkaProducer, queued: list[Queued],
                          earlier: asyncio.Future[None] | None) -> None:
         if earlier is not None:
-            await asyncio.wait([earlier])  # its failure is its caller's to handle
-        for (topic, partition), builders in (await self._batches(producer, queued)).items():
-            for builder in builders:
-                builder.close()  # complete: no reason to linger for more
-                delivery = await producer.send_batch(builder, topic, partition=partition)
-                faust_fixes.DELIVERIES.track(delivery)
-                self._notify_when_delivered(delivery, topic, builder.record_count())
+            await asyncio.wait([earlier])  # a failed one has stopped the worker
+        try:
+            for (topic, partition), builders in (await self._batches(producer,
+                                                                     queued)).items():
+                for builder in builders:
+                    builder.close()  # complete: no reason to linger for more
+                    delivery = await producer.send_batch(builder, topic, partition=partition)
+                    faust_fixes.DELIVERIES.track(delivery)
+                    self._notify_when_delivered(delivery, topic, builder.record_count())
+        except Exception as exc:
+            # Stopped here, not by the caller, who may have been cancelled: a later
+            # send must not go on as if these messages were on their way.
+            faust_fixes.fail_stop("handing messages to the producer failed", exc)
 
     async def _batches(self, producer: AIOKafkaProducer,
                        queued: list[Queued]) -> dict[tuple[str, int], list[Any]]:

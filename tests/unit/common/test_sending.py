@@ -127,3 +127,25 @@ async def test_a_cancelled_send_still_hands_its_messages_over() -> None:
     await sender.send(producer)  # type: ignore[arg-type]
     assert caller.cancelled()
     assert await _sent_values(producer, 0) == [b"row", b"next"]
+
+
+async def test_a_hand_over_that_fails_stops_the_worker_even_with_its_caller_gone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    stopped: list[str] = []
+    monkeypatch.setattr(faust_fixes, "fail_stop", lambda what, exc=None: stopped.append(what))
+    producer, sender = BlockingProducer(blocked=0), BatchedSender()
+
+    async def time_out(batch: Any, topic: str, *, partition: int) -> Any:
+        await producer.release.wait()
+        raise RuntimeError("KafkaTimeoutError")
+
+    producer.send_batch = time_out  # type: ignore[method-assign]
+    sender.add("rows", b"k", b"row", partition=0)
+    caller = asyncio.ensure_future(sender.send(producer))  # type: ignore[arg-type]
+    await asyncio.sleep(0.01)
+    caller.cancel()
+    await asyncio.sleep(0)
+    producer.release.set()
+    await sender._handing_over  # type: ignore[misc]
+    assert caller.cancelled()
+    assert stopped == ["handing messages to the producer failed"]
