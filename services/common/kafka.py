@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 # aiokafka's default of 16 KB holds four articles: the producer and the broker then
-# pay their per-batch work every four messages (about 5x the CPU of 1 MB batches).
+# pay their per-batch work every four messages (`bench.ingest`: 1 MB publishes at
+# 2.1x the rate, with 0.43x the publisher's CPU and 0.68x the broker's).
 MAX_BATCH_BYTES = 1024 * 1024
 
 
