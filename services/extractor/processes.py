@@ -3,11 +3,13 @@
 A Python process runs one thread of Python at a time. In the worker's own
 process, extraction would hold the event loop for a whole batch, and every
 fetch, send and acknowledgement would take its turn on the same core. With
-``PARLEY_EXTRACT_PROCESSES`` at 1 or more, batches are handled in that many
+``PARLEY_EXTRACT_PROCESSES`` at 1 or more, batches are extracted in that many
 child processes, so the Kafka and Faust work of one batch runs while the next
-is extracted. The children are started with ``spawn``: the worker has threads
-(its Kafka consumer's), which a forked child would inherit in whatever state
-they were in.
+is extracted. A child runs ``extract`` and nothing else: the worker checks the
+articles before and builds the messages after (``handling.py``), as a child's
+time is what a worker's throughput is made of. The children are started with
+``spawn``: the worker has threads (its Kafka consumer's), which a forked child
+would inherit in whatever state they were in.
 """
 
 from __future__ import annotations
@@ -22,7 +24,16 @@ from collections.abc import Awaitable
 from concurrent.futures import ProcessPoolExecutor
 
 from services.common.heap import collect_and_freeze
-from services.extractor.handling import Article, Message, handle_articles, load_reference_data
+from services.extractor.handling import (
+    Article,
+    CheckedBatch,
+    Extracted,
+    Message,
+    batch_messages,
+    check_articles,
+    extract_jobs,
+    load_reference_data,
+)
 
 
 class ExtractionProcesses:
@@ -43,19 +54,22 @@ class ExtractionProcesses:
         the worker has loaded it when its app was built)."""
         if self._pool is None:
             return
-        for future in [self._pool.submit(handle_articles, [], 0) for _ in range(self.count)]:
+        for future in [self._pool.submit(extract_jobs, []) for _ in range(self.count)]:
             future.result()
 
     def handle(self, articles: list[Article]) -> Awaitable[list[Message]]:
-        """The batch's messages, in its order; the work has begun when this returns."""
-        if self._pool is None or not articles:
+        """The batch's messages, in its order; the work has begun when this returns.
+
+        The batch is checked here, and its messages built here once its articles are
+        extracted: the extraction processes only extract."""
+        batch = check_articles(articles, self.max_article_bytes)
+        if self._pool is None or not batch.jobs:
             done = asyncio.get_running_loop().create_future()
-            done.set_result(handle_articles(articles, self.max_article_bytes))
+            done.set_result(batch_messages(batch, extract_jobs(batch.jobs)))
             return done
-        size = -(-len(articles) // self.count)  # the batch in at most `count` slices
-        slices = [articles[i:i + size] for i in range(0, len(articles), size)]
-        return _joined([asyncio.wrap_future(self._pool.submit(
-            handle_articles, part, self.max_article_bytes)) for part in slices])
+        size = -(-len(batch.jobs) // self.count)  # the jobs in at most `count` slices
+        return _messages(batch, [asyncio.wrap_future(self._pool.submit(
+            extract_jobs, batch.jobs[i:i + size])) for i in range(0, len(batch.jobs), size)])
 
     def pids(self) -> list[int]:
         """The child processes running now (the executor has no public way to tell)."""
@@ -67,8 +81,10 @@ class ExtractionProcesses:
             self._pool = None
 
 
-async def _joined(parts: list[asyncio.Future[list[Message]]]) -> list[Message]:
-    return [message for part in await asyncio.gather(*parts) for message in part]
+async def _messages(batch: CheckedBatch,
+                    parts: list[asyncio.Future[list[Extracted]]]) -> list[Message]:
+    return batch_messages(batch, [result for part in await asyncio.gather(*parts)
+                                  for result in part])
 
 
 def _start_child() -> None:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import orjson
+import pytest
 
 from services.common import schemas
-from services.extractor.handling import SourcePosition, handle_article
+from services.extractor import extract, handling
+from services.extractor.handling import (
+    Failure,
+    SourcePosition,
+    batch_messages,
+    check_articles,
+    handle_article,
+)
 
 POSITION = SourcePosition(key=b"k1", topic="articles", partition=0, offset=7)
 
@@ -45,3 +56,45 @@ def test_bad_payloads_become_dead_letters_with_reasons() -> None:
         assert reason in letter["reason"], (payload, letter["reason"])
         assert (letter["source_partition"], letter["source_offset"]) == (0, 7)
         assert orjson.loads(out[1].value)["outcome"] == "deadletter"
+
+
+SEED = Path(__file__).resolve().parents[3] / "seeds" / "xi-cloud-diplomacy-2021.txt"
+
+
+def test_what_extract_gives_is_unchanged_by_its_trip_as_json() -> None:
+    # An extraction process sends each result back as JSON bytes; a tuple or a date in
+    # it would come back as something else.
+    result = extract(SEED.read_text(encoding="utf-8"), date(2022, 1, 5))
+    assert result["events"] and result["tallies"]
+    assert orjson.loads(orjson.dumps(result)) == result
+
+
+@pytest.mark.parametrize(("raised", "reason"), [
+    (ValueError("a date out of range"), "a date out of range"),
+    (RuntimeError("a bug"), "extractor failed: RuntimeError('a bug')"),
+])
+def test_an_extraction_that_raises_gives_a_dead_letter_with_the_article(
+        monkeypatch: pytest.MonkeyPatch, raised: Exception, reason: str) -> None:
+    def failing(text: str, published: date | None) -> dict:
+        raise raised
+
+    monkeypatch.setattr(handling, "extract", failing)
+    payload = _article("French President Emmanuel Macron called Olaf Scholz.")
+    out = handle_article(payload, POSITION, 100_000)
+    assert _roles(out) == ["deadletter", "processed"]
+    letter = orjson.loads(out[0].value)
+    schemas.validate("deadletter", letter)
+    assert (letter["reason"], letter["error_type"]) == (reason, type(raised).__name__)
+    assert letter["payload"] == payload.decode() and letter["article_id"] == "k1"
+
+
+def test_a_checked_batch_keeps_its_order_around_what_failed_its_checks() -> None:
+    texts = ["Macron called Scholz on Monday.", "Xi met Putin in Beijing on Tuesday."]
+    articles = [(_article(texts[0]), POSITION), (b"{broken", POSITION),
+                (_article(texts[1]), POSITION)]
+    batch = check_articles(articles, 100_000)
+    assert [job[0] for job in batch.jobs] == texts
+    assert [isinstance(o, list) for o in batch.outcomes] == [False, True, False]
+    extracted = [orjson.dumps({"events": [], "tallies": []}), Failure("RuntimeError", "r")]
+    roles = [role for role, _, _ in batch_messages(batch, extracted)]
+    assert roles == ["processed", "deadletter", "processed", "deadletter", "processed"]
