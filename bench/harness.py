@@ -303,6 +303,55 @@ async def read_while(consumer: AIOKafkaConsumer, sink: Any, busy: asyncio.Future
 
 # --- processes -----------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class CpuSplit:
+    """Extraction on some CPUs, everything else on the others (``services.common.cpus``)."""
+
+    extraction: frozenset[int]
+    rest: frozenset[int]
+
+    @classmethod
+    def of(cls, extraction_processes: int) -> CpuSplit | None:
+        """A core for each extraction process, the rest for the others; None if too few."""
+        usable = sorted(usable_cpus())  # those this benchmark may use
+        if extraction_processes < 1 or len(usable) <= extraction_processes:
+            return None
+        return cls(frozenset(usable[:extraction_processes]),
+                   frozenset(usable[extraction_processes:]))
+
+    def settings(self) -> dict[str, str]:
+        return {"extract_cpus": _cpu_list(self.extraction), "cpus": _cpu_list(self.rest)}
+
+    def __str__(self) -> str:
+        return f"extraction on CPU {_cpu_list(self.extraction)}, the rest on {_cpu_list(self.rest)}"
+
+
+def usable_cpus() -> frozenset[int]:
+    return frozenset(os.sched_getaffinity(0))
+
+
+def _cpu_list(cpus: Iterable[int]) -> str:
+    return ",".join(str(c) for c in sorted(cpus))
+
+
+@contextlib.contextmanager
+def pinned(pids: Iterable[int], cpus: frozenset[int]) -> Iterator[None]:
+    """Every thread of ``pids`` (already running: the broker, this process) on ``cpus``,
+    as PARLEY_CPUS would have put them; their own CPUs again afterwards."""
+    before: dict[int, set[int]] = {}
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                before[int(task.name)] = os.sched_getaffinity(int(task.name))
+                os.sched_setaffinity(int(task.name), cpus)
+    try:
+        yield
+    finally:
+        for thread, cpus_before in before.items():
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(thread, cpus_before)
+
+
 def rss_bytes(pid: int) -> int:
     """Resident set size of one process, from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

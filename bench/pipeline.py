@@ -20,6 +20,10 @@ shared, noisy host. Every measurement gets fresh topics and consumer groups.
     The CPU time of every process on the machine during the backfill (workers,
     broker, this benchmark) is read from /proc, per article, with the ceiling it
     sets: all cores / CPU per article.
+(c') the same backfill with a core of its own for the extraction process: its
+    workers run with PARLEY_EXTRACT_CPUS (the first CPU) and PARLEY_CPUS (the
+    others), and the broker's and this benchmark's threads are moved to the
+    others for the run, as PARLEY_CPUS would have put them (``--no-pinned``: not run).
 (d) latency at a steady offered load: articles published one by one at ``--rate``
     per second; for each article that yields an event counted in the actor tables,
     the Kafka timestamp of the article vs that of the first ``actor_events``
@@ -299,6 +303,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reference-limit", type=int, default=20000,
                         help="above this many articles, completion is detected without "
                              "a reference aggregation")
+    parser.add_argument("--pinned", action=argparse.BooleanOptionalAction, default=True,
+                        help="also a backfill (c') with a core for each extraction process "
+                             "(PARLEY_EXTRACT_CPUS) and the rest on the other cores "
+                             "(PARLEY_CPUS; the broker and this benchmark moved there too)")
     parser.add_argument("--profile", action="store_true",
                         help="sample the workers with py-spy during the backfill")
     parser.add_argument("--timeout", type=float, default=900.0)
@@ -312,6 +320,7 @@ class Results:
     backfill: Backfill
     latency: Latency | None
     extract_processes: int
+    pinned: tuple[harness.CpuSplit, Backfill] | None = None
 
 
 def run(args: argparse.Namespace, bootstrap: str, root: Path) -> Results:
@@ -339,7 +348,28 @@ def run(args: argparse.Namespace, bootstrap: str, root: Path) -> Results:
             load = harness.renamed(CorpusGenerator(args.seed + 2000, args.size)
                                    .articles(int(args.rate * args.seconds)), "load")
             lat = asyncio.run(latency(settings, load, args.rate))
-    return Results(extracted, raw, filled, lat, args.extract_processes)
+    split = harness.CpuSplit.of(args.extract_processes) if args.pinned else None
+    pinned = None
+    if split is not None and referenced:
+        pinned = split, pinned_backfill(bootstrap, root, args, split, warmup, extracted)
+    return Results(extracted, raw, filled, lat, args.extract_processes, pinned)
+
+
+def pinned_backfill(bootstrap: str, root: Path, args: argparse.Namespace,
+                    split: harness.CpuSplit, warmup: harness.Extracted,
+                    extracted: harness.Extracted) -> Backfill:
+    """(c) again, the extraction processes on cores of their own: workers started with
+    PARLEY_EXTRACT_CPUS and PARLEY_CPUS, the broker and this benchmark moved to the
+    rest (they run already)."""
+    settings = harness.bench_settings(bootstrap, root / "pinned", args.partitions,
+                                      extract_processes=args.extract_processes,
+                                      **split.settings())
+    broker = [harness.BROKER_PIDS[bootstrap]] if bootstrap in harness.BROKER_PIDS else []
+    with harness.running(settings, {"extractor": 1, "aggregator": 1}) as workers, \
+            harness.pinned([*broker, os.getpid()], split.rest):
+        return asyncio.run(backfill(settings, workers, warmup, extracted,
+                                    harness.article_messages(extracted.articles),
+                                    len(extracted.articles), profile=0, timeout=args.timeout))
 
 
 def _messages(articles: Iterable[dict[str, Any]]) -> Iterable[tuple[bytes, bytes]]:
@@ -396,6 +426,15 @@ def report(results: Results) -> str:
               "    ceiling, broker's CPU unknown (not run here)", f"{ceiling:,.0f} articles/s",
               f"{ceiling / e.per_second:.2f} of (a)")]
     rows += _busiest_worker_row(b, e.per_second)
+    if results.pinned is not None:
+        split, p = results.pinned
+        rows += [(f"(c') the same, {split}", f"{p.per_second:,.0f} articles/s",
+                  f"{p.articles} in {p.seconds:.1f} s"),
+                 ("    pinned pipeline / extractor alone", f"{p.per_second / e.per_second:.2f}",
+                  f"{p.per_second / b.per_second:.2f} of (c)")]
+        rows += [(f"    CPU of {name}", f"{1000 * cpu / p.articles:.2f} ms/article",
+                  f"{100 * cpu / p.seconds:.0f}% of a core") for name, cpu in p.cpu.items()
+                 if " process " in name]
     if lat is not None:
         ms = lat.milliseconds
         rows += [

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.common.cpus import parse_cpus
+
 DEFAULT_KAFKA_VERSION = "3.9.2"
 DEFAULT_PORT = 9092
 DEFAULT_HEAP = "-Xmx512m -Xms256m"
@@ -34,6 +36,7 @@ class BrokerConfig:
     heap: str
     jvm_options: str = DEFAULT_JVM_OPTS
     extra_properties: tuple[tuple[str, str], ...] = ()
+    cpus: frozenset[int] = frozenset()  # empty: any
 
     @classmethod
     def from_env(cls) -> BrokerConfig:
@@ -48,7 +51,7 @@ class BrokerConfig:
         jvm_options = os.environ.get("PARLEY_KAFKA_JVM_OPTS", DEFAULT_JVM_OPTS)
         extra = _properties_env("PARLEY_KAFKA_PROPERTIES")
         return cls(port, controller_port, data_dir, cache_dir, version, heap, jvm_options,
-                   extra)
+                   extra, _cpus_env())
 
     @property
     def bootstrap(self) -> str:
@@ -63,6 +66,16 @@ def _int_env(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise BrokerUnavailable(f"{name}={raw!r} is not a port number") from None
+
+
+def _cpus_env() -> frozenset[int]:
+    """PARLEY_KAFKA_CPUS, else PARLEY_CPUS: the broker keeps off the extraction's CPUs as
+    the workers do, unless told otherwise."""
+    name = "PARLEY_KAFKA_CPUS" if os.environ.get("PARLEY_KAFKA_CPUS") else "PARLEY_CPUS"
+    try:
+        return parse_cpus(os.environ.get(name, ""), name)
+    except ValueError as exc:
+        raise BrokerUnavailable(str(exc)) from None
 
 
 def _path_env(name: str, default: Path) -> Path:

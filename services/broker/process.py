@@ -14,6 +14,7 @@ import subprocess
 import time
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -306,6 +307,8 @@ def _launch(
             stderr=subprocess.STDOUT,
             cwd=paths.root,
             start_new_session=True,
+            # Set in the child before Java starts, so that every JVM thread inherits it.
+            preexec_fn=partial(os.sched_setaffinity, 0, config.cpus) if config.cpus else None,
         )
     _children[process.pid] = process
     paths.pid_file.write_text(f"{process.pid}\n")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import orjson
 
+from services.common.cpus import pin_this_process
 from services.common.settings import Settings, settings_reference
 
 
@@ -54,6 +55,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     from services.cli.ingest import ingest_articles, ingest_events, print_summary
 
     settings = Settings.from_env()
+    pin_this_process(settings.worker_cpus)
     if args.events:
         summary = asyncio.run(ingest_events(settings, args.events))
     elif args.paths:
@@ -75,6 +77,7 @@ def run_serve_ingest(args: argparse.Namespace) -> int:
     from services.producer.http import serve
 
     settings = Settings.from_env()
+    pin_this_process(settings.worker_cpus)
     if args.port:
         settings = replace(settings, ingest_port=args.port)
     serve(settings)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import faust
 
-from services.common import heap
+from services.common import cpus, heap
 from services.common.settings import Settings
 
 
@@ -44,6 +44,10 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
 
     from services.common.kafka import ensure_topics
 
+    # A bad list of extraction CPUs stops the worker now, not at its first batch; the
+    # worker is pinned before Faust and the Kafka client start threads, which inherit it.
+    cpus.parse_cpus(settings.extract_cpus, "PARLEY_EXTRACT_CPUS")
+    cpus.pin_this_process(settings.worker_cpus)
     # Topics are created with their configs (sizes, compaction) before Faust would
     # auto-create them with defaults.
     _use_event_loop(settings.event_loop)

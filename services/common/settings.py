@@ -14,6 +14,8 @@ import socket
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from services.common.cpus import parse_cpus
+
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
@@ -112,6 +114,14 @@ class Settings:
     event_loop: str = field(
         default="uvloop", metadata={"env": "PARLEY_EVENT_LOOP",
                                     "doc": "Workers' event loop: uvloop, or asyncio's own (aio)"})
+    cpus: str = field(
+        default="", metadata={"env": "PARLEY_CPUS",
+                              "doc": "CPUs (a list such as 1 or 1-3) of workers, their Kafka "
+                                     "work and `parley ingest`; empty: any"})
+    extract_cpus: str = field(
+        default="", metadata={"env": "PARLEY_EXTRACT_CPUS",
+                              "doc": "CPUs of the extraction processes, kept off PARLEY_CPUS "
+                                     "so that nothing takes their cores; empty: the worker's"})
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -139,6 +149,15 @@ class Settings:
         if self.web_host in ("0.0.0.0", "::"):  # bound everywhere: others know us by name
             return socket.gethostname()
         return self.web_host
+
+    @property
+    def worker_cpus(self) -> frozenset[int]:
+        """The CPUs of PARLEY_CPUS (empty: any); raises ValueError for a bad list."""
+        return parse_cpus(self.cpus, "PARLEY_CPUS")
+
+    @property
+    def extraction_cpus(self) -> frozenset[int]:
+        return parse_cpus(self.extract_cpus, "PARLEY_EXTRACT_CPUS")
 
     @property
     def uses_local_broker(self) -> bool:

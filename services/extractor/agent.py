@@ -60,7 +60,8 @@ async def _started_extraction(settings: Settings) -> ExtractionProcesses:
     """The extraction processes, started; else the worker stops (Faust would restart the
     agent again and again, and the worker would look healthy while it handles nothing)."""
     try:
-        extraction = ExtractionProcesses(settings.extract_processes, settings.max_article_bytes)
+        extraction = ExtractionProcesses(settings.extract_processes, settings.max_article_bytes,
+                                         settings.extraction_cpus)
         await asyncio.get_running_loop().run_in_executor(None, extraction.warm_up)
         return extraction
     except Exception as exc:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Awaitable
 from concurrent.futures import ProcessPoolExecutor
 
+from services.common.cpus import pin_this_process
 from services.common.heap import collect_and_freeze
 from services.extractor.handling import (
     Article,
@@ -39,7 +40,8 @@ from services.extractor.handling import (
 class ExtractionProcesses:
     """Handles batches of articles in ``count`` child processes, or inline when 0."""
 
-    def __init__(self, count: int, max_article_bytes: int) -> None:
+    def __init__(self, count: int, max_article_bytes: int,
+                 cpus: frozenset[int] = frozenset()) -> None:
         if count < 0:
             raise ValueError(f"PARLEY_EXTRACT_PROCESSES={count}: use 0 or more")
         self.count = count
@@ -47,7 +49,7 @@ class ExtractionProcesses:
         self._pool: ProcessPoolExecutor | None = None
         if count:
             self._pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"),
-                                             initializer=_start_child)
+                                             initializer=_start_child, initargs=(cpus,))
 
     def warm_up(self) -> None:
         """Start every child and load its reference data, before the first batch (inline,
@@ -87,11 +89,12 @@ async def _messages(batch: CheckedBatch,
                                   for result in part])
 
 
-def _start_child() -> None:
+def _start_child(cpus: frozenset[int]) -> None:
     # A stop signal for the worker's process group reaches the children too; the
     # worker ends them itself once it has finished (or given up) its batches.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    pin_this_process(cpus)  # before the watcher thread starts, which inherits it
     _exit_with(os.getppid())
     load_reference_data()
     collect_and_freeze()  # the child holds little else than the reference data

@@ -12,6 +12,7 @@ import os
 import random
 import signal
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,26 @@ def test_the_extraction_process_ends_with_its_worker(settings: Settings) -> None
                  timeout=10, what="the extraction process to end")
     finally:
         worker.kill()
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_a_worker_and_its_extraction_process_run_on_their_cpus(settings: Settings) -> None:
+    extraction_cpu, *worker_cpus = sorted(os.sched_getaffinity(0))
+    settings = replace(settings, extract_cpus=str(extraction_cpu),
+                       cpus=",".join(map(str, worker_cpus)))
+    worker = start_worker(settings, "extractor")
+    try:
+        [child] = wait_for(lambda: child_processes(worker.process.pid), timeout=60,
+                           what="the extractor's extraction process")
+        assert _cpus_of_threads(worker.process.pid) == {frozenset(worker_cpus)}
+        assert _cpus_of_threads(child) == {frozenset({extraction_cpu})}
+    finally:
+        worker.stop()
+
+
+def _cpus_of_threads(pid: int) -> set[frozenset[int]]:
+    return {frozenset(os.sched_getaffinity(int(task.name)))
+            for task in Path(f"/proc/{pid}/task").iterdir()}
 
 
 def test_a_stop_signal_to_the_process_group_stops_the_extractor_cleanly(

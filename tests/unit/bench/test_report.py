@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench import harness
 from bench.ingest import Published
 from bench.ingest import report as ingest_report
 from bench.pipeline import Backfill, _busiest_worker_row
@@ -38,3 +39,17 @@ def test_the_ingest_report_gives_medians_and_ratios_to_the_first_producer() -> N
     assert rows[3] == ["batched", "articles/s", "4,500", "2.25"]
     assert rows[4] == ["client", "µs/article", "45", "0.50"]
     assert rows[5] == ["broker", "µs/article", "30", "0.50"]  # the run without a broker figure
+
+
+@pytest.mark.parametrize(("usable", "processes", "split"), [
+    ({0, 1}, 1, ({0}, {1})), ({0, 1, 2, 3}, 2, ({0, 1}, {2, 3})), ({3, 5}, 1, ({3}, {5})),
+    ({0}, 1, None), ({0, 1}, 2, None), ({0, 1}, 0, None)])
+def test_the_pinned_backfill_gives_each_extraction_process_a_core(
+        monkeypatch: pytest.MonkeyPatch, usable: set[int], processes: int,
+        split: tuple[set[int], set[int]] | None) -> None:
+    monkeypatch.setattr(harness, "usable_cpus", lambda: frozenset(usable))
+    got = harness.CpuSplit.of(processes)
+    assert (got if got is None else (got.extraction, got.rest)) == split
+    if got is not None and split is not None:
+        assert got.settings() == {"extract_cpus": ",".join(map(str, sorted(split[0]))),
+                                  "cpus": ",".join(map(str, sorted(split[1])))}
