@@ -338,18 +338,20 @@ def _cpu_list(cpus: Iterable[int]) -> str:
 def pinned(pids: Iterable[int], cpus: frozenset[int]) -> Iterator[None]:
     """Every thread of ``pids`` (already running: the broker, this process) on ``cpus``,
     as PARLEY_CPUS would have put them; their own CPUs again afterwards."""
-    before: dict[int, set[int]] = {}
+    before = {pid: os.sched_getaffinity(pid) for pid in pids}  # of each main thread
+    _set_threads(before, cpus)
+    try:
+        yield
+    finally:  # threads started meanwhile (the JVM's, say) are given the main thread's too
+        for pid, cpus_before in before.items():
+            _set_threads([pid], cpus_before)
+
+
+def _set_threads(pids: Iterable[int], cpus: set[int] | frozenset[int]) -> None:
     for pid in pids:
         for task in Path(f"/proc/{pid}/task").iterdir():
             with contextlib.suppress(OSError):  # a thread that ended meanwhile
-                before[int(task.name)] = os.sched_getaffinity(int(task.name))
                 os.sched_setaffinity(int(task.name), cpus)
-    try:
-        yield
-    finally:
-        for thread, cpus_before in before.items():
-            with contextlib.suppress(OSError):
-                os.sched_setaffinity(thread, cpus_before)
 
 
 def rss_bytes(pid: int) -> int:

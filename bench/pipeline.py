@@ -314,13 +314,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 @dataclass
+class Pinned:
+    """(c'): the backfill with the extraction processes on CPUs of their own."""
+
+    split: harness.CpuSplit
+    backfill: Backfill
+    broker_moved: bool  # False: the broker does not run here, or not as Parley's
+
+    def label(self) -> str:
+        return f"(c') the same, {self.split}" + ("" if self.broker_moved else
+                                                 " (broker not here: not moved)")
+
+
+@dataclass
 class Results:
     extracted: harness.Extracted
     raw: float
     backfill: Backfill
     latency: Latency | None
     extract_processes: int
-    pinned: tuple[harness.CpuSplit, Backfill] | None = None
+    pinned: Pinned | None = None
 
 
 def run(args: argparse.Namespace, bootstrap: str, root: Path) -> Results:
@@ -335,6 +348,10 @@ def run(args: argparse.Namespace, bootstrap: str, root: Path) -> Results:
     warmup = harness.extract_corpus(warm, passes=1)  # its own reference, for the warm-up check
     raw = asyncio.run(raw_loop(harness.bench_settings(bootstrap, root / "raw", args.partitions),
                                harness.article_messages(sample)))
+    split = harness.CpuSplit.of(args.extract_processes) if args.pinned else None
+    pinned = None
+    if split is not None and referenced:  # first: (c) then has the broker warmer, if anything
+        pinned = pinned_backfill(bootstrap, root, args, split, warmup, extracted)
     settings = harness.bench_settings(bootstrap, root / "pipeline", args.partitions,
                                       extract_processes=args.extract_processes)
     with harness.running(settings, {"extractor": 1, "aggregator": 1}) as workers:
@@ -348,28 +365,25 @@ def run(args: argparse.Namespace, bootstrap: str, root: Path) -> Results:
             load = harness.renamed(CorpusGenerator(args.seed + 2000, args.size)
                                    .articles(int(args.rate * args.seconds)), "load")
             lat = asyncio.run(latency(settings, load, args.rate))
-    split = harness.CpuSplit.of(args.extract_processes) if args.pinned else None
-    pinned = None
-    if split is not None and referenced:
-        pinned = split, pinned_backfill(bootstrap, root, args, split, warmup, extracted)
     return Results(extracted, raw, filled, lat, args.extract_processes, pinned)
 
 
 def pinned_backfill(bootstrap: str, root: Path, args: argparse.Namespace,
                     split: harness.CpuSplit, warmup: harness.Extracted,
-                    extracted: harness.Extracted) -> Backfill:
+                    extracted: harness.Extracted) -> Pinned:
     """(c) again, the extraction processes on cores of their own: workers started with
-    PARLEY_EXTRACT_CPUS and PARLEY_CPUS, the broker and this benchmark moved to the
-    rest (they run already)."""
+    PARLEY_EXTRACT_CPUS and PARLEY_CPUS, this benchmark and the broker (if it runs
+    here) moved to the rest, as they run already."""
     settings = harness.bench_settings(bootstrap, root / "pinned", args.partitions,
                                       extract_processes=args.extract_processes,
                                       **split.settings())
     broker = [harness.BROKER_PIDS[bootstrap]] if bootstrap in harness.BROKER_PIDS else []
     with harness.running(settings, {"extractor": 1, "aggregator": 1}) as workers, \
             harness.pinned([*broker, os.getpid()], split.rest):
-        return asyncio.run(backfill(settings, workers, warmup, extracted,
-                                    harness.article_messages(extracted.articles),
-                                    len(extracted.articles), profile=0, timeout=args.timeout))
+        filled = asyncio.run(backfill(settings, workers, warmup, extracted,
+                                      harness.article_messages(extracted.articles),
+                                      len(extracted.articles), profile=0, timeout=args.timeout))
+    return Pinned(split, filled, broker_moved=bool(broker))
 
 
 def _messages(articles: Iterable[dict[str, Any]]) -> Iterable[tuple[bytes, bytes]]:
@@ -427,8 +441,8 @@ def report(results: Results) -> str:
               f"{ceiling / e.per_second:.2f} of (a)")]
     rows += _busiest_worker_row(b, e.per_second)
     if results.pinned is not None:
-        split, p = results.pinned
-        rows += [(f"(c') the same, {split}", f"{p.per_second:,.0f} articles/s",
+        p = results.pinned.backfill
+        rows += [(results.pinned.label(), f"{p.per_second:,.0f} articles/s",
                   f"{p.articles} in {p.seconds:.1f} s"),
                  ("    pinned pipeline / extractor alone", f"{p.per_second / e.per_second:.2f}",
                   f"{p.per_second / b.per_second:.2f} of (c)")]

@@ -71,7 +71,8 @@ def _int_env(name: str, default: int) -> int:
 def _cpus_env() -> frozenset[int]:
     """PARLEY_KAFKA_CPUS, else PARLEY_CPUS: the broker keeps off the extraction's CPUs as
     the workers do, unless told otherwise."""
-    name = "PARLEY_KAFKA_CPUS" if os.environ.get("PARLEY_KAFKA_CPUS") else "PARLEY_CPUS"
+    own = os.environ.get("PARLEY_KAFKA_CPUS", "").strip()
+    name = "PARLEY_KAFKA_CPUS" if own else "PARLEY_CPUS"
     try:
         return parse_cpus(os.environ.get(name, ""), name)
     except ValueError as exc:

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from importlib import resources
@@ -298,7 +299,7 @@ def _launch(
         *_logging_opts(paths), "-cp", str(libs_dir / "*"),
         "kafka.Kafka", str(paths.server_properties),
     ]  # fmt: skip
-    with paths.console_log.open("ab") as console:
+    with paths.console_log.open("ab") as console, _pinning_errors(config):
         # A new session so the broker outlives the CLI / terminal that started it.
         process = subprocess.Popen(
             command,
@@ -313,6 +314,15 @@ def _launch(
     _children[process.pid] = process
     paths.pid_file.write_text(f"{process.pid}\n")
     return process
+
+
+@contextlib.contextmanager
+def _pinning_errors(config: BrokerConfig) -> Iterator[None]:
+    try:
+        yield
+    except subprocess.SubprocessError as exc:  # raised in preexec_fn, before Java ran
+        raise BrokerUnavailable(f"cannot start the broker on CPUs {sorted(config.cpus)} "
+                                f"(PARLEY_KAFKA_CPUS, else PARLEY_CPUS): {exc}") from None
 
 
 def _wait_for_launched(

@@ -46,7 +46,11 @@ def run_worker(settings: Settings, service: str, web_port: int | None,
 
     # A bad list of extraction CPUs stops the worker now, not at its first batch; the
     # worker is pinned before Faust and the Kafka client start threads, which inherit it.
-    cpus.parse_cpus(settings.extract_cpus, "PARLEY_EXTRACT_CPUS")
+    shared = settings.extraction_cpus & settings.worker_cpus
+    if shared:
+        logging.getLogger(__name__).warning(
+            "PARLEY_EXTRACT_CPUS and PARLEY_CPUS share CPU %s: the extraction processes "
+            "will wait for it whenever the worker's Kafka work has it", sorted(shared))
     cpus.pin_this_process(settings.worker_cpus)
     # Topics are created with their configs (sizes, compaction) before Faust would
     # auto-create them with defaults.

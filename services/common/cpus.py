@@ -21,27 +21,54 @@ the choice to the operating system.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
+from pathlib import Path
+
+_RANGE = re.compile(r"([0-9]+)(?:-([0-9]+))?")
+# Where Linux says which CPUs a process of this container (cgroup v2), else of this
+# machine, may be given: a cpuset-limited container must not be promised others.
+_ALLOWED = (Path("/sys/fs/cgroup/cpuset.cpus.effective"), Path("/sys/devices/system/cpu/online"))
 
 
 def parse_cpus(text: str, setting: str) -> frozenset[int]:
-    """The CPUs of a list such as ``0,2-3``; empty for an empty text (no pinning)."""
+    """The CPUs of a list such as ``0,2-3``; empty for an empty text (no pinning).
+    Raises ValueError, naming ``setting``, for a bad list or a CPU that cannot be had."""
+    cpus = _cpu_set(text, setting)
+    if cpus and not hasattr(os, "sched_setaffinity"):
+        raise ValueError(f"{setting}={text!r}: CPU affinity is not supported on this system")
+    allowed = allowed_cpus()
+    if not cpus <= allowed:
+        raise ValueError(f"{setting}={text!r}: CPU {_cpu_list(cpus - allowed)} cannot be "
+                         f"used here; these can: {_cpu_list(allowed)}")
+    return cpus
+
+
+def _cpu_set(text: str, setting: str) -> frozenset[int]:
     cpus: set[int] = set()
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        first, dash, last = part.partition("-")
-        try:
-            low, high = int(first), int(last if dash else first)
-        except ValueError:
-            raise ValueError(f"{setting}={text!r}: not a CPU list such as 1 or 0,2-3") from None
-        if low < 0 or high < low:
+        matched = _RANGE.fullmatch(part)
+        if matched is None:
+            raise ValueError(f"{setting}={text!r}: not a CPU list such as 1 or 0,2-3")
+        low, high = int(matched[1]), int(matched[2] or matched[1])
+        if high < low:
             raise ValueError(f"{setting}={text!r}: {part!r} is not a range of CPUs")
         cpus.update(range(low, high + 1))
-    count = os.cpu_count() or 1
-    if cpus and max(cpus) >= count:
-        raise ValueError(f"{setting}={text!r}: this machine has CPUs 0-{count - 1}")
     return frozenset(cpus)
+
+
+def allowed_cpus() -> frozenset[int]:
+    """The CPUs a process here may be pinned to: its container's cpuset, else those online."""
+    for source in _ALLOWED:
+        try:
+            listed = _cpu_set(source.read_text().strip(), str(source))
+        except (OSError, ValueError):
+            continue
+        if listed:
+            return listed
+    return frozenset(range(os.cpu_count() or 1))
 
 
 def pin_this_process(cpus: frozenset[int]) -> None:

@@ -1,9 +1,9 @@
 """Kafka wiring of the extractor: a Faust agent from `articles` to `events`/`tallies`.
 
 What a batch of `articles` messages gives (events, tallies, receipts, dead
-letters) is worked out by ``handling.handle_articles``, pure and tested without
-a broker, in the worker's extraction processes (``processes.py``). The agent
-around it only moves bytes.
+letters) is worked out by ``handling.py``, pure and tested without a broker:
+checked and turned into messages here, extracted in the worker's extraction
+processes (``processes.py``). The agent around it only moves bytes.
 """
 
 from __future__ import annotations

@@ -137,6 +137,8 @@ def _extracted(text: str, published: date | None) -> Extracted:
 
 def batch_messages(batch: CheckedBatch, extracted: list[Extracted]) -> list[Message]:
     """The messages of a checked batch, given what its jobs gave, in the batch's order."""
+    if len(extracted) != len(batch.jobs):  # a fault of the caller: fail the batch, loudly
+        raise RuntimeError(f"{len(extracted)} extraction results for {len(batch.jobs)} jobs")
     results = iter(extracted)
     return [(out.role, out.key, out.value) for outcome in batch.outcomes
             for out in (outcome if isinstance(outcome, list) else

@@ -94,7 +94,7 @@ def _start_child(cpus: frozenset[int]) -> None:
     # worker ends them itself once it has finished (or given up) its batches.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    pin_this_process(cpus)  # before the watcher thread starts, which inherits it
+    pin_this_process(cpus)
     _exit_with(os.getppid())
     load_reference_data()
     collect_and_freeze()  # the child holds little else than the reference data

@@ -194,7 +194,9 @@ def test_a_worker_and_its_extraction_process_run_on_their_cpus(settings: Setting
         [child] = wait_for(lambda: child_processes(worker.process.pid), timeout=60,
                            what="the extractor's extraction process")
         assert _cpus_of_threads(worker.process.pid) == {frozenset(worker_cpus)}
-        assert _cpus_of_threads(child) == {frozenset({extraction_cpu})}
+        # The child pins itself as it starts, and may not have yet.
+        wait_for(lambda: _cpus_of_threads(child) == {frozenset({extraction_cpu})}, timeout=30,
+                 what=f"the extraction process on CPU {extraction_cpu} alone")
     finally:
         worker.stop()
 

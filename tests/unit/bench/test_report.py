@@ -7,7 +7,7 @@ import pytest
 from bench import harness
 from bench.ingest import Published
 from bench.ingest import report as ingest_report
-from bench.pipeline import Backfill, _busiest_worker_row
+from bench.pipeline import Backfill, Pinned, Results, _busiest_worker_row, report
 
 
 @pytest.mark.parametrize(("cpu", "busiest", "rate"), [
@@ -53,3 +53,20 @@ def test_the_pinned_backfill_gives_each_extraction_process_a_core(
     if got is not None and split is not None:
         assert got.settings() == {"extract_cpus": ",".join(map(str, sorted(split[0]))),
                                   "cpus": ",".join(map(str, sorted(split[1])))}
+
+
+@pytest.mark.parametrize("broker_moved", [True, False])
+def test_the_pinned_backfill_is_reported_against_the_extractor_and_the_unpinned(
+        broker_moved: bool) -> None:
+    split = harness.CpuSplit(frozenset({0}), frozenset({1}))
+    results = Results(harness.Extracted([{}] * 1000, 1.0), raw=10_000.0,
+                      backfill=Backfill(5000, 6.25, {"extractor:1 process 1": 5.0}),
+                      latency=None, extract_processes=1,
+                      pinned=Pinned(split, Backfill(5000, 5.0, {"extractor:1 process 1": 4.5}),
+                                    broker_moved))
+    lines = report(results).splitlines()
+    pinned = next(line for line in lines if line.startswith("(c')"))
+    assert "extraction on CPU 0, the rest on 1" in pinned and "1,000 articles/s" in pinned
+    assert ("not moved" in pinned) is not broker_moved
+    ratio = next(line for line in lines if "pinned pipeline / extractor alone" in line).split()
+    assert ratio[-4:] == ["1.00", "1.25", "of", "(c)"]  # 1,000 vs 1,000 alone and 800 in (c)

@@ -63,3 +63,13 @@ def test_the_broker_process_starts_on_its_cpus(tmp_path: Path) -> None:
     assert _launch(paths, config, str(java), tmp_path).wait(timeout=10) == 0
     assert (tmp_path / "java.cpus").read_text().split() == ["Cpus_allowed_list:",
                                                             str(USABLE[-1])]
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux affinity")
+def test_a_broker_that_cannot_have_its_cpus_is_refused_naming_the_settings(
+        tmp_path: Path) -> None:
+    paths = BrokerPaths(tmp_path / "broker")
+    paths.logs.mkdir(parents=True)
+    config = dataclasses.replace(BrokerConfig.from_env(), cpus=frozenset({4096}))
+    with pytest.raises(BrokerUnavailable, match=r"CPUs \[4096\] .*PARLEY_KAFKA_CPUS"):
+        _launch(paths, config, "/bin/true", tmp_path)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from services.common import cpus
 from services.common.cpus import parse_cpus
 from services.common.settings import Settings
 from services.extractor.processes import ExtractionProcesses
@@ -37,9 +38,25 @@ def test_a_bad_list_is_refused_naming_the_setting(text: str, says: str) -> None:
         parse_cpus(text, "PARLEY_EXTRACT_CPUS")
 
 
-def test_a_cpu_the_machine_has_not_is_refused() -> None:
-    with pytest.raises(ValueError, match="this machine has CPUs"):
-        parse_cpus(str(os.cpu_count()), "PARLEY_CPUS")
+def test_a_cpu_that_cannot_be_had_is_refused() -> None:
+    with pytest.raises(ValueError, match="PARLEY_CPUS='4096': CPU 4096 cannot be used here"):
+        parse_cpus("4096", "PARLEY_CPUS")
+
+
+@pytest.mark.parametrize("text", ["1_0", "+1", "١"])  # int() would take each of them
+def test_only_plain_digits_make_a_cpu(text: str) -> None:
+    with pytest.raises(ValueError, match="not a CPU list"):
+        parse_cpus(text, "PARLEY_CPUS")
+
+
+def test_a_container_cpuset_limits_the_cpus(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    cpuset = tmp_path / "cpuset.cpus.effective"
+    cpuset.write_text("2-3,6\n")
+    monkeypatch.setattr(cpus, "_ALLOWED", (cpuset, tmp_path / "online"))
+    assert cpus.allowed_cpus() == {2, 3, 6}
+    with pytest.raises(ValueError, match="CPU 0 cannot be used here; these can: 2,3,6"):
+        parse_cpus("0", "PARLEY_CPUS")
 
 
 def test_settings_read_both_lists() -> None:
@@ -62,7 +79,8 @@ def test_every_thread_is_pinned_also_those_started_before() -> None:
         pin_this_process(frozenset({{{USABLE[-1]}}}))
         go_on.set(); thread.join()
         later = []
-        threading.Thread(target=lambda: later.append(os.sched_getaffinity(0))).start()
+        late = threading.Thread(target=lambda: later.append(os.sched_getaffinity(0)))
+        late.start(); late.join()
         print(sorted(os.sched_getaffinity(0)), sorted(seen[0]), sorted(later[0]) if later else None)
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

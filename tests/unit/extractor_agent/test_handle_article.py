@@ -8,6 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from bench.corpus import CorpusGenerator
 from services.common import schemas
 from services.extractor import extract, handling
 from services.extractor.handling import (
@@ -61,12 +62,29 @@ def test_bad_payloads_become_dead_letters_with_reasons() -> None:
 SEED = Path(__file__).resolve().parents[3] / "seeds" / "xi-cloud-diplomacy-2021.txt"
 
 
-def test_what_extract_gives_is_unchanged_by_its_trip_as_json() -> None:
-    # An extraction process sends each result back as JSON bytes; a tuple or a date in
-    # it would come back as something else.
-    result = extract(SEED.read_text(encoding="utf-8"), date(2022, 1, 5))
-    assert result["events"] and result["tallies"]
-    assert orjson.loads(orjson.dumps(result)) == result
+def test_what_extract_gives_is_plain_json_unchanged_by_its_trip() -> None:
+    # An extraction process sends each result back as JSON bytes: a tuple, a date, a set
+    # or a key that is not a string would come back as something else, or not at all.
+    texts = [(SEED.read_text(encoding="utf-8"), date(2022, 1, 5))] + [
+        (a["text"], date.fromisoformat(a["published"]))
+        for a in CorpusGenerator(seed=11, size=3000).articles(300)]
+    results = [extract(text, published) for text, published in texts]
+    assert sum(len(r["events"]) for r in results) > 100 and results[0]["tallies"]
+    for result in results:
+        _assert_plain_json(result)
+        assert orjson.loads(orjson.dumps(result)) == result
+
+
+def _assert_plain_json(value: object) -> None:
+    if isinstance(value, dict):
+        assert all(isinstance(k, str) for k in value), value
+        for item in value.values():
+            _assert_plain_json(item)
+    elif isinstance(value, list):
+        for item in value:
+            _assert_plain_json(item)
+    else:
+        assert value is None or type(value) in (str, int, float, bool), repr(value)
 
 
 @pytest.mark.parametrize(("raised", "reason"), [
