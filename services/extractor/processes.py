@@ -125,20 +125,14 @@ class ExtractionProcesses:
                 self._renew(pool)
                 return None
             except BrokenProcessPool:
-                if pool is self._pool or self._pool is None:
-                    raise  # a child died by itself (the worker stops, as before), or closed
+                if pool is self._pool:
+                    raise  # a child died by itself: the worker stops, as before
                 # The pool was renewed for another slice's stuck article: run these again.
 
     def _submit(self, jobs: list[Job]) -> Submitted:
-        return self._submit_to(self._work, jobs)
-
-    def _submit_to(self, work: Callable[[list[Job]], list[Extracted]],
-                   jobs: list[Job]) -> Submitted:
-        if self._pool is None:
-            raise RuntimeError("the extraction processes are closed")
-        future = asyncio.wrap_future(self._pool.submit(work, jobs))
-        if self.timeout_s:  # what _started needs; without a deadline nothing reads it
-            self._in_flight = [f for f in self._in_flight if not f.done()] + [future]
+        assert self._pool is not None
+        future = asyncio.wrap_future(self._pool.submit(self._work, jobs))
+        self._in_flight.append(future)
         return self._pool, future
 
     async def _started(self, future: asyncio.Future[list[Extracted]]) -> None:
@@ -155,35 +149,24 @@ class ExtractionProcesses:
             await asyncio.wait([*ahead, future], return_when=asyncio.FIRST_COMPLETED)
 
     def _renew(self, pool: ProcessPoolExecutor) -> None:
-        """Kill the processes of ``pool`` and start new ones, unless done already. Work
-        queued in it fails with BrokenProcessPool, which ``_run`` gives to the new one."""
+        """Kill the processes of ``pool`` and start new ones, unless done already."""
         if pool is not self._pool:
             return
-        _kill(pool)
+        for process in list(pool._processes.values()):  # no public way to reach them
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
         self._pool = self._new_pool()
         self._in_flight = []
         self.restarts += 1
-        for _ in range(self.count):  # starting up is not counted in the next slice's time
-            self._submit_to(extract_jobs, [])
 
     def pids(self) -> list[int]:
         """The child processes running now (the executor has no public way to tell)."""
         return sorted(self._pool._processes) if self._pool is not None else []
 
     def close(self) -> None:
-        """End the processes. The worker's batches are finished or given up by now: a
-        process still at work (stuck, say) is killed, or the worker could not exit."""
         if self._pool is not None:
-            _kill(self._pool)
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-
-
-def _kill(pool: ProcessPoolExecutor) -> None:
-    for process in list(pool._processes.values()):  # no public way to reach them
-        process.kill()
-    # Not cancel_futures: work still queued must fail with BrokenProcessPool, so that
-    # _run knows to give it to the new pool, rather than be cancelled.
-    pool.shutdown(wait=False)
 
 
 Submitted = tuple[ProcessPoolExecutor, "asyncio.Future[list[Extracted]]"]
