@@ -80,12 +80,6 @@ class Settings:
         default=1, metadata={"env": "PARLEY_EXTRACT_PROCESSES",
                              "doc": "Child processes an extractor worker extracts in, beside "
                                     "its Kafka work (0: in the worker's own process)"})
-    extract_timeout_s: float = field(
-        default=60.0, metadata={"env": "PARLEY_EXTRACT_TIMEOUT_S",
-                                "doc": "Longest a batch may take in an extraction process; "
-                                       "past it, the process is replaced and the batch's "
-                                       "articles extracted one by one, one that takes longer "
-                                       "again going to the dead letters (0: no limit)"})
     store: str = field(
         default="memory://", metadata={"env": "PARLEY_STORE",
                                        "doc": "Faust table store: memory:// or rocksdb://"})

@@ -61,7 +61,7 @@ async def _started_extraction(settings: Settings) -> ExtractionProcesses:
     agent again and again, and the worker would look healthy while it handles nothing)."""
     try:
         extraction = ExtractionProcesses(settings.extract_processes, settings.max_article_bytes,
-                                         settings.extraction_cpus, settings.extract_timeout_s)
+                                         settings.extraction_cpus)
         await asyncio.get_running_loop().run_in_executor(None, extraction.warm_up)
         return extraction
     except Exception as exc:

@@ -17,7 +17,6 @@ from services.common.settings import Settings
 from services.extractor.agent import _started_extraction
 from services.extractor.handling import SourcePosition, handle_articles
 from services.extractor.processes import ExtractionProcesses
-from tests.unit.extractor_agent import stalling
 
 TEXTS = [
     "PARIS, March 1 -- French President Emmanuel Macron held a phone call with "
@@ -28,14 +27,11 @@ TEXTS = [
 ]
 
 
-def _payload(n: int, text: str) -> bytes:
-    return orjson.dumps({"schema_version": 1, "id": f"a{n}", "url": None,
-                         "published": "2023-03-03", "title": None, "source": None,
-                         "text": text, "ingested_at": "2023-03-03T10:00:00Z"})
-
-
 def _articles() -> list[tuple[bytes | None, SourcePosition]]:
-    good = [_payload(n, text) for n, text in enumerate(TEXTS)]
+    good = [orjson.dumps({"schema_version": 1, "id": f"a{n}", "url": None,
+                          "published": "2023-03-03", "title": None, "source": None,
+                          "text": text, "ingested_at": "2023-03-03T10:00:00Z"})
+            for n, text in enumerate(TEXTS)]
     payloads = [good[0], b"{broken", good[1], None, good[2]]
     return [(p, SourcePosition(f"a{n}".encode(), "articles", 0, n))
             for n, p in enumerate(payloads)]
@@ -104,43 +100,3 @@ async def test_a_worker_whose_extraction_cannot_start_stops(
     with pytest.raises(SystemExit):
         await _started_extraction(dataclasses.replace(Settings(), extract_processes=-1))
     assert said == ["the extraction processes did not start"]
-
-
-@pytest.mark.parametrize("count", [1, 2])
-async def test_an_article_that_never_finishes_becomes_a_dead_letter_and_the_rest_go_on(
-        count: int) -> None:
-    texts = [TEXTS[0], f"{TEXTS[1]} {stalling.STALL}", TEXTS[2]]
-    articles = [(_payload(n, text), SourcePosition(f"a{n}".encode(), "articles", 0, n))
-                for n, text in enumerate(texts)]
-    extraction = ExtractionProcesses(count, 100_000, timeout_s=3.0,
-                                     work=stalling.extract_unless_stalled)
-    try:
-        extraction.warm_up()
-        stuck = extraction.pids()[0]
-        messages = await asyncio.wait_for(extraction.handle(articles), timeout=60)
-        assert extraction.restarts == 2  # for the batch, then for the article alone
-        assert stuck not in extraction.pids()
-    finally:
-        extraction.close()
-    assert [(role, key) for role, key, _ in messages] == [
-        ("events", messages[0][1]), ("processed", b"a0"),
-        ("deadletter", b"a1"), ("processed", b"a1"), ("processed", b"a2")]
-    letter = orjson.loads(messages[2][2])
-    assert letter["reason"] == "extract() took longer than 3 s (PARLEY_EXTRACT_TIMEOUT_S)"
-    assert orjson.loads(letter["payload"])["text"] == texts[1]
-
-
-async def test_batches_in_flight_behind_a_stuck_one_are_extracted_again() -> None:
-    stuck = [(_payload(0, f"{TEXTS[0]} {stalling.STALL}"),
-              SourcePosition(b"a0", "articles", 0, 0))]
-    behind = _articles()
-    extraction = ExtractionProcesses(1, 100_000, timeout_s=3.0,
-                                     work=stalling.extract_unless_stalled)
-    try:
-        extraction.warm_up()
-        first, second = extraction.handle(stuck), extraction.handle(behind)
-        done = await asyncio.wait_for(asyncio.gather(first, second), timeout=60)
-    finally:
-        extraction.close()
-    assert [role for role, _, _ in done[0]] == ["deadletter", "processed"]
-    assert _comparable(done[1]) == _comparable(handle_articles(behind, 100_000))
