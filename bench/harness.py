@@ -28,6 +28,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from services.aggregator.local import LocalAggregator
 from services.common.codec import encode
+from services.common.cpus import cpu_list
 from services.common.kafka import ensure_topics, producer_options
 from services.common.messages import article_message, event_message
 from services.common.settings import Settings
@@ -320,18 +321,14 @@ class CpuSplit:
                    frozenset(usable[extraction_processes:]))
 
     def settings(self) -> dict[str, str]:
-        return {"extract_cpus": _cpu_list(self.extraction), "cpus": _cpu_list(self.rest)}
+        return {"extract_cpus": cpu_list(self.extraction), "cpus": cpu_list(self.rest)}
 
     def __str__(self) -> str:
-        return f"extraction on CPU {_cpu_list(self.extraction)}, the rest on {_cpu_list(self.rest)}"
+        return f"extraction on CPU {cpu_list(self.extraction)}, the rest on {cpu_list(self.rest)}"
 
 
 def usable_cpus() -> frozenset[int]:
     return frozenset(os.sched_getaffinity(0))
-
-
-def _cpu_list(cpus: Iterable[int]) -> str:
-    return ",".join(str(c) for c in sorted(cpus))
 
 
 @contextlib.contextmanager

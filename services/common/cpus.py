@@ -39,8 +39,8 @@ def parse_cpus(text: str, setting: str) -> frozenset[int]:
         raise ValueError(f"{setting}={text!r}: CPU affinity is not supported on this system")
     allowed = allowed_cpus()
     if not cpus <= allowed:
-        raise ValueError(f"{setting}={text!r}: CPU {_cpu_list(cpus - allowed)} cannot be "
-                         f"used here; these can: {_cpu_list(allowed)}")
+        raise ValueError(f"{setting}={text!r}: CPU {cpu_list(cpus - allowed)} cannot be "
+                         f"used here; these can: {cpu_list(allowed)}")
     return cpus
 
 
@@ -83,7 +83,7 @@ def pin_this_process(cpus: frozenset[int]) -> None:
         except ProcessLookupError:  # the thread ended meanwhile
             continue
         except OSError as exc:  # a CPU outside the cpuset of this container, say
-            raise ValueError(f"cannot run on CPUs {_cpu_list(cpus)}: {exc}") from None
+            raise ValueError(f"cannot run on CPUs {cpu_list(cpus)}: {exc}") from None
 
 
 def _threads() -> Iterable[int]:
@@ -93,5 +93,5 @@ def _threads() -> Iterable[int]:
         return [0]
 
 
-def _cpu_list(cpus: Iterable[int]) -> str:
+def cpu_list(cpus: Iterable[int]) -> str:
     return ",".join(str(c) for c in sorted(cpus))
